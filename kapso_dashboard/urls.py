@@ -1,0 +1,10 @@
+"""URL roots: the admin, Django's auth views with our templates, and the sandbox app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("sandbox.urls")),
+]
