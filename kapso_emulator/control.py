@@ -1,0 +1,71 @@
+"""Endpoints under /_emulator that stand in for the outside world (a phone, a clock, the CLI).
+
+They need no API key and are not rate limited: they are the test harness, not Kapso's API.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from kapso_emulator.errors import bad_request
+from kapso_emulator.routing import Reply, Request, Route
+from kapso_emulator.timeutil import parse_ts
+
+if TYPE_CHECKING:
+    from kapso_emulator.server import EmulatorServer
+
+CONTROL_PREFIX = "/_emulator"
+# Far enough for any expiry test, small enough that datetime arithmetic cannot overflow.
+MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
+
+
+def health(app: EmulatorServer, request: Request) -> Reply:
+    sessions, agents = app.store.counts()
+    return Reply(200, {"status": "ok", "sessions": sessions, "agents": agents})
+
+
+def set_session_status(app: EmulatorServer, request: Request) -> Reply:
+    status = request.json_object().get("status")
+    if not isinstance(status, str) or not status.strip():
+        raise bad_request("status must be a non-empty string")
+    session = app.store.set_status(request.params["session_id"], status)
+    return Reply(200, {"data": session})
+
+
+def reset(app: EmulatorServer, request: Request) -> Reply:
+    app.store.reset()
+    app.reset_rate_limits()
+    sessions, agents = app.store.counts()
+    return Reply(200, {"status": "ok", "sessions": sessions, "agents": agents})
+
+
+def advance_clock(app: EmulatorServer, request: Request) -> Reply:
+    seconds = request.json_object().get("advance_seconds")
+    valid_number = isinstance(seconds, int | float) and not isinstance(seconds, bool)
+    if not valid_number or not math.isfinite(seconds) or not 0 <= seconds <= MAX_ADVANCE_SECONDS:
+        raise bad_request(f"advance_seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}")
+    return Reply(200, {"now": app.store.advance_clock(seconds)})
+
+
+def create_session(app: EmulatorServer, request: Request) -> Reply:
+    payload = request.json_object()
+    created_at = None
+    if payload.get("created_at") is not None:
+        try:
+            created_at = parse_ts(payload["created_at"])
+        except ValueError as exc:
+            raise bad_request(f"created_at must be an ISO-8601 timestamp: {exc}") from exc
+    session = app.store.create_session(
+        payload.get("phone_number"), payload.get("agent_id"), created_at=created_at
+    )
+    return Reply(201, {"data": session})
+
+
+ROUTES: tuple[Route, ...] = (
+    ("GET", "/health", health),
+    ("POST", "/reset", reset),
+    ("POST", "/clock", advance_clock),
+    ("POST", "/sessions", create_session),
+    ("POST", "/sessions/{session_id}/status", set_session_status),
+)
