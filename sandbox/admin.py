@@ -1,0 +1,111 @@
+"""The session history for admins: everything Kapso said, read-only, with a QR preview."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from sandbox.models import Agent, FailedSessionAttempt, SandboxSession
+from sandbox.qr import qr_svg
+
+# What Kapso owns: shown, never edited here, so the history stays what Kapso said.
+KAPSO_FIELDS = (
+    "kapso_id",
+    "agent",
+    "requested_agent_id",
+    "phone_number",
+    "status",
+    "activation_code",
+    "activation_message",
+    "activation_link",
+    "activated_at",
+    "expires_at",
+    "kapso_created_at",
+    "kapso_updated_at",
+    "raw_payload",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
+
+
+@admin.register(SandboxSession)
+class SandboxSessionAdmin(admin.ModelAdmin):
+    list_display = (
+        "phone_number",
+        "agent",
+        "shown_status",
+        "created_by",
+        "created_at",
+        "expires_at",
+    )
+    list_filter = ("status", "agent", "created_by", "created_at")
+    search_fields = ("phone_number", "activation_code", "kapso_id")
+    date_hierarchy = "created_at"
+    list_select_related = ("agent", "created_by")
+    readonly_fields = ("qr_preview", *KAPSO_FIELDS)
+    fields = readonly_fields
+    list_per_page = 50
+
+    @admin.display(description="status", ordering="status")
+    def shown_status(self, obj: SandboxSession) -> str:
+        return obj.status_label
+
+    @admin.display(description="QR code")
+    def qr_preview(self, obj: SandboxSession) -> str:
+        if not obj.activation_link:
+            return "—"
+        svg = qr_svg(obj.activation_link, label=f"QR code for {obj.activation_link}")
+        # qr_svg is XML written by qrcode from a link the Kapso parser vetted.
+        return format_html('<div style="width:200px">{}</div>', mark_safe(svg))  # noqa: S308
+
+    def has_add_permission(self, request) -> bool:
+        return False  # sessions come from Kapso, through the dashboard or a sync
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ("name", "kapso_id", "project_id", "listed", "synced_at")
+    list_filter = ("listed",)
+    search_fields = ("name", "kapso_id", "description")
+    readonly_fields = (
+        "kapso_id",
+        "name",
+        "description",
+        "project_id",
+        "kapso_created_at",
+        "kapso_updated_at",
+        "listed",
+        "synced_at",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(FailedSessionAttempt)
+class FailedSessionAttemptAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "created_by",
+        "phone_number",
+        "agent_id",
+        "error_kind",
+        "http_status",
+    )
+    list_filter = ("error_kind", "created_by", "created_at")
+    search_fields = ("phone_number", "agent_id", "error_message")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "created_at",
+        "created_by",
+        "phone_number",
+        "agent_id",
+        "error_kind",
+        "error_message",
+        "http_status",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False

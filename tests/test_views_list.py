@@ -1,0 +1,82 @@
+"""The history at /sessions/: newest first, paginated, filtered, scoped to the user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from sandbox.views import HISTORY_PAGE_SIZE
+from tests.conftest import emulator_control
+from tests.factories import make_session
+
+pytestmark = pytest.mark.django_db
+URL = reverse("sandbox:list")
+
+
+def rows(response):
+    return list(response.context["page"].object_list)
+
+
+def test_newest_first(kapso, alice_client, alice):
+    older = make_session(alice, "+14155552671")
+    newer = make_session(alice, "+14155552672")
+    assert rows(alice_client.get(URL)) == [newer, older]
+
+
+def test_paginated_with_filters_kept(kapso, alice_client, alice):
+    sessions = [make_session(alice, f"+1415555{2600 + i}") for i in range(HISTORY_PAGE_SIZE + 2)]
+    first = alice_client.get(URL, {"phone": "415"})
+    assert len(rows(first)) == HISTORY_PAGE_SIZE
+    html = first.content.decode()
+    assert "?phone=415&amp;page=2" in html
+    second = alice_client.get(URL, {"phone": "415", "page": 2})
+    assert rows(second) == sessions[:2][::-1]
+    assert alice_client.get(URL, {"page": "999"}).status_code == 200
+
+
+def test_filter_by_status_agent_and_phone(kapso, alice_client, alice):
+    pending = make_session(alice, "+14155552671", agent_index=0)
+    other_agent = make_session(alice, "+447911123456", agent_index=1)
+    emulator_control(kapso, f"sessions/{other_agent.kapso_id}/status", {"status": "active"})
+    other_agent.status = "active"
+    other_agent.save()
+    assert rows(alice_client.get(URL, {"status": "active"})) == [other_agent]
+    assert rows(alice_client.get(URL, {"status": "pending_activation"})) == [pending]
+    assert rows(alice_client.get(URL, {"agent": pending.agent.kapso_id})) == [pending]
+    assert rows(alice_client.get(URL, {"phone": "+44 7911"})) == [other_agent]
+
+
+def test_expired_filter_matches_what_rows_show(kapso, alice_client, alice):
+    lapsed = make_session(alice, "+14155552671")
+    lapsed.expires_at = timezone.now() - timedelta(seconds=1)
+    lapsed.save()
+    fresh = make_session(alice, "+14155552672")
+    assert rows(alice_client.get(URL, {"status": "expired"})) == [lapsed]
+    assert rows(alice_client.get(URL, {"status": "pending_activation"})) == [fresh]
+
+
+def test_teammate_sees_own_sessions_staff_see_all(kapso, client, alice, bob, charlie):
+    mine = make_session(alice, "+14155552671")
+    theirs = make_session(bob, "+14155552672")
+    client.force_login(alice)
+    assert rows(client.get(URL)) == [mine]
+    client.force_login(charlie)
+    response = client.get(URL)
+    assert rows(response) == [theirs, mine]
+    assert "Created by" in response.content.decode()
+
+
+def test_empty_history_says_so(kapso, alice_client):
+    assert "No sessions match" in alice_client.get(URL).content.decode()
+
+
+def test_status_filter_offers_kapsos_unknown_statuses_by_name(kapso, alice_client, alice):
+    session = make_session(alice)
+    session.status = "paused_by_kapso"
+    session.save()
+    html = alice_client.get(URL).content.decode()
+    assert '<option value="paused_by_kapso">Paused by kapso</option>' in html
+    assert '<option value="pending_activation">Pending activation</option>' in html
