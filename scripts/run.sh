@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make run`: the dashboard on SQLite, with the bundled Kapso emulator unless a real
+# KAPSO_API_KEY is configured (environment or .env). Ctrl-C stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+EMULATOR_PORT=${KAPSO_EMULATOR_PORT:-8765}
+mkdir -p var
+
+# A stable secret key so logins survive restarts; made once, kept out of git.
+if [ -z "${SECRET_KEY:-}" ]; then
+  [ -s var/secret_key ] || "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+  SECRET_KEY=$(cat var/secret_key)
+  export SECRET_KEY
+fi
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+if [ "$("$PY" manage.py kapso_mode)" = "emulator" ]; then
+  export KAPSO_API_KEY=local-emulator-key
+  export KAPSO_API_BASE_URL="http://127.0.0.1:${EMULATOR_PORT}/api/v1"
+  export KAPSO_DEMO_MODE=1
+  export DEBUG=${DEBUG:-1}
+  "$PY" manage.py kapso_emulator --host 127.0.0.1 --port "$EMULATOR_PORT" &
+  pids+=($!)
+  for _ in $(seq 50); do
+    "$PY" -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:${EMULATOR_PORT}/_emulator/health', timeout=1)" 2>/dev/null && break
+    sleep 0.2
+  done
+  echo "Demo mode: no KAPSO_API_KEY set, using the Kapso emulator on port ${EMULATOR_PORT}."
+else
+  echo "Using real Kapso at ${KAPSO_API_BASE_URL:-the configured KAPSO_API_BASE_URL}."
+fi
+
+"$PY" manage.py migrate --noinput
+"$PY" manage.py ensure_superuser
+echo
+echo "  Dashboard: http://${HOST}:${PORT}/   (admin: http://${HOST}:${PORT}/admin/)"
+echo "  Press Ctrl-C to stop."
+echo
+"$PY" manage.py runserver "${HOST}:${PORT}" &
+pids+=($!)
+wait "${pids[-1]}"
