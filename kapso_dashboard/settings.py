@@ -104,6 +104,9 @@ KAPSO_TIMEOUT = env.float("KAPSO_TIMEOUT", default=10.0)
 KAPSO_DEMO_MODE = env.bool("KAPSO_DEMO_MODE", default=False)
 # How long the agent dropdown trusts its cached copy of Kapso's agent list.
 KAPSO_AGENT_CACHE_SECONDS = env.int("KAPSO_AGENT_CACHE_SECONDS", default=300)
+# A watched pending session is refreshed from Kapso at most once per this many seconds,
+# however many pages poll it: 20 tabs on one session cost Kapso 12 calls a minute.
+KAPSO_REFRESH_SECONDS = env.int("KAPSO_REFRESH_SECONDS", default=5)
 KAPSO_EMULATOR_STATE_FILE = env.str(
     "KAPSO_EMULATOR_STATE_FILE", default=str(BASE_DIR / "var" / "kapso_emulator.json")
 )

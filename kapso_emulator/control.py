@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 CONTROL_PREFIX = "/_emulator"
 # Far enough for any expiry test, small enough that datetime arithmetic cannot overflow.
 MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
+MAX_BULK = 20_000
 
 
 def health(app: EmulatorServer, request: Request) -> Reply:
@@ -36,6 +37,7 @@ def set_session_status(app: EmulatorServer, request: Request) -> Reply:
 def reset(app: EmulatorServer, request: Request) -> Reply:
     app.store.reset()
     app.reset_rate_limits()
+    app.reset_call_counts()
     sessions, agents = app.store.counts()
     return Reply(200, {"status": "ok", "sessions": sessions, "agents": agents})
 
@@ -49,21 +51,33 @@ def advance_clock(app: EmulatorServer, request: Request) -> Reply:
 
 
 def create_session(app: EmulatorServer, request: Request) -> Reply:
+    """One session "outside the dashboard", or `count` of them (up to 20,000) at once."""
     payload = request.json_object()
+    count = payload.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_BULK:
+        raise bad_request(f"count must be an integer from 1 to {MAX_BULK}")
     created_at = None
     if payload.get("created_at") is not None:
         try:
             created_at = parse_ts(payload["created_at"])
         except ValueError as exc:
             raise bad_request(f"created_at must be an ISO-8601 timestamp: {exc}") from exc
-    session = app.store.create_session(
-        payload.get("phone_number"), payload.get("agent_id"), created_at=created_at
+    sessions = app.store.create_sessions(
+        payload.get("phone_number"), payload.get("agent_id"), count=count, created_at=created_at
     )
-    return Reply(201, {"data": session})
+    if "count" not in payload:
+        return Reply(201, {"data": sessions[0]})
+    return Reply(201, {"data": sessions})
+
+
+def calls(app: EmulatorServer, request: Request) -> Reply:
+    """How many times each public endpoint was called since the last reset."""
+    return Reply(200, {"calls": app.call_counts()})
 
 
 ROUTES: tuple[Route, ...] = (
     ("GET", "/health", health),
+    ("GET", "/calls", calls),
     ("POST", "/reset", reset),
     ("POST", "/clock", advance_clock),
     ("POST", "/sessions", create_session),

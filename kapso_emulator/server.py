@@ -8,6 +8,7 @@ import hmac
 import json
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
@@ -59,6 +60,8 @@ class EmulatorServer:
         self._control_routes = Router(control.ROUTES, prefix=control.CONTROL_PREFIX)
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.app = self
+        self._calls: Counter[str] = Counter()
+        self._calls_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._serving = False
         self._closed = False
@@ -112,6 +115,15 @@ class EmulatorServer:
         if self.limiter is not None:
             self.limiter.reset()
 
+    def call_counts(self) -> dict[str, int]:
+        """Authenticated API calls per "METHOD /path" (ids included), for tests that count."""
+        with self._calls_lock:
+            return dict(self._calls)
+
+    def reset_call_counts(self) -> None:
+        with self._calls_lock:
+            self._calls.clear()
+
     # -- dispatch ------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Reply:
@@ -145,6 +157,8 @@ class EmulatorServer:
         # 501: the real API would not tell an anonymous caller which routes exist either.
         if not authenticated:
             raise ApiError(401, "Invalid or missing API key", headers=headers)
+        with self._calls_lock:
+            self._calls[f"{request.method} {request.path}"] += 1
         try:
             reply = self._dispatch(self._api_routes, request)
         except ApiError as exc:

@@ -115,6 +115,17 @@ class Store:
     def create_session(
         self, phone_number: object, agent_id: object, *, created_at: datetime | None = None
     ) -> dict[str, Any]:
+        return self.create_sessions(phone_number, agent_id, count=1, created_at=created_at)[0]
+
+    def create_sessions(
+        self,
+        phone_number: object,
+        agent_id: object,
+        *,
+        count: int = 1,
+        created_at: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Create `count` sessions for one phone and agent, written to disk once."""
         errors: dict[str, list[str]] = {}
         messages = []
         if not isinstance(phone_number, str) or not PHONE_PATTERN.fullmatch(phone_number):
@@ -130,24 +141,30 @@ class Store:
             if agent is None:
                 raise not_found("Agent not found")
             created = (created_at or self.now()).replace(microsecond=0)
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            session = {
-                "id": str(uuid.uuid4()),
-                "phone_number": phone_number,
-                "status": "pending_activation",
-                "activation_code": code,
-                "activation_message": f"Your WhatsApp Sandbox activation code is: {code}",
-                "activation_link": f"https://wa.me/{self.sandbox_number}?text={code}",
-                "activated_at": None,
-                "expires_at": format_ts(created + SESSION_TTL),
-                "created_at": format_ts(created),
-                "updated_at": format_ts(created),
-                "agent": copy.deepcopy(agent),
-            }
-            self._sessions[session["id"]] = session
-            bisect.insort(self._order, _order_key(session))
+            made = [self._new_session(phone_number, agent, created) for _ in range(count)]
             self._save()
-            return copy.deepcopy(session)
+            return copy.deepcopy(made)
+
+    def _new_session(
+        self, phone_number: str, agent: dict[str, Any], created: datetime
+    ) -> dict[str, Any]:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        session = {
+            "id": str(uuid.uuid4()),
+            "phone_number": phone_number,
+            "status": "pending_activation",
+            "activation_code": code,
+            "activation_message": f"Your WhatsApp Sandbox activation code is: {code}",
+            "activation_link": f"https://wa.me/{self.sandbox_number}?text={code}",
+            "activated_at": None,
+            "expires_at": format_ts(created + SESSION_TTL),
+            "created_at": format_ts(created),
+            "updated_at": format_ts(created),
+            "agent": copy.deepcopy(agent),
+        }
+        self._sessions[session["id"]] = session
+        bisect.insort(self._order, _order_key(session))
+        return session
 
     def get_session(self, session_id: str) -> dict[str, Any]:
         with self._lock:

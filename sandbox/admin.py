@@ -6,11 +6,27 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from sandbox.admin_actions import export_csv, refresh_from_kapso
 from sandbox.models import Agent, FailedSessionAttempt, SandboxSession
 from sandbox.qr import qr_svg
+from sandbox.selectors import filter_by_status, status_choices
 
-# What Kapso owns: shown, never edited here, so the history stays what Kapso said.
-KAPSO_FIELDS = (
+
+class ShownStatusFilter(admin.SimpleListFilter):
+    """Filters on the status as shown: a session past its expiry counts as expired."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return status_choices(model_admin.get_queryset(request))
+
+    def queryset(self, request, queryset):
+        return filter_by_status(queryset, self.value() or "")
+
+
+# Shown, never edited here, so the history stays what Kapso said and what happened.
+SESSION_FIELDS = (
     "kapso_id",
     "agent",
     "requested_agent_id",
@@ -27,6 +43,9 @@ KAPSO_FIELDS = (
     "created_by",
     "created_at",
     "updated_at",
+    "last_synced_at",
+    "last_sync_error",
+    "renewed_from",
 )
 
 
@@ -40,17 +59,22 @@ class SandboxSessionAdmin(admin.ModelAdmin):
         "created_at",
         "expires_at",
     )
-    list_filter = ("status", "agent", "created_by", "created_at")
+    list_filter = (ShownStatusFilter, "agent", "created_by", "created_at")
     search_fields = ("phone_number", "activation_code", "kapso_id")
     date_hierarchy = "created_at"
     list_select_related = ("agent", "created_by")
-    readonly_fields = ("qr_preview", *KAPSO_FIELDS)
+    readonly_fields = ("qr_preview", *SESSION_FIELDS, "shared")
     fields = readonly_fields
     list_per_page = 50
+    actions = (refresh_from_kapso, export_csv)
 
     @admin.display(description="status", ordering="status")
     def shown_status(self, obj: SandboxSession) -> str:
         return obj.status_label
+
+    @admin.display(description="share link active", boolean=True)
+    def shared(self, obj: SandboxSession) -> bool:
+        return bool(obj.share_nonce)
 
     @admin.display(description="QR code")
     def qr_preview(self, obj: SandboxSession) -> str:

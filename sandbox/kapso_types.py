@@ -59,6 +59,8 @@ class Page:
     per_page: int
     total_pages: int
     total_count: int
+    # One unusable session should not cost the whole page: why each bad one was skipped.
+    failures: list[str] = field(default_factory=list)
 
 
 def _bad(what: str) -> KapsoResponseError:
@@ -191,8 +193,15 @@ def parse_session_page(body: Any) -> Page:
     if not isinstance(items, list):
         raise _bad("the session list is not a list")
     meta = _object(body.get("meta"), "meta")
+    sessions, failures = [], []
+    for i, item in enumerate(items):
+        try:
+            sessions.append(parse_session(item, f"sessions[{i}]"))
+        except KapsoResponseError as exc:
+            failures.append(exc.message)
     return Page(
-        items=[parse_session(item, f"sessions[{i}]") for i, item in enumerate(items)],
+        items=sessions,
+        failures=failures,
         page=_integer(meta, "page", "meta", minimum=1),
         per_page=_integer(meta, "per_page", "meta", minimum=1),
         total_pages=_integer(meta, "total_pages", "meta", minimum=0),

@@ -65,6 +65,14 @@ class SandboxSession(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When Kapso last told us about it, and why the last attempt to ask failed, if it did.
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_sync_error = models.TextField(blank=True)
+    renewed_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewals"
+    )
+    # The share link is signed over this nonce: a new nonce or an empty one revokes it.
+    share_nonce = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -80,6 +88,11 @@ class SandboxSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sandbox:detail", args=[self.pk])
+
+    @property
+    def is_final(self) -> bool:
+        """Nothing more will happen to it: the page can stop watching."""
+        return self.display_status in (self.ACTIVE, self.EXPIRED)
 
     def is_expired(self, now=None) -> bool:
         """Expired by Kapso's word, or because expires_at has passed since it last spoke."""

@@ -16,19 +16,14 @@ def sessions_visible_to(user) -> QuerySet[SandboxSession]:
     return sessions.filter(created_by=user)
 
 
-def session_history(user, *, status: str = "", agent_id: str = "", phone: str = ""):
-    """The history page's rows, newest first.
+def can_manage(user, session: SandboxSession) -> bool:
+    """Who may share or revoke a session: its creator and staff."""
+    return user.is_staff or (session.created_by_id is not None and session.created_by_id == user.pk)
 
-    `status=expired` also finds sessions whose expiry passed without Kapso saying so, and
-    the other statuses leave those out, so the filter agrees with what each row shows.
-    """
-    sessions = sessions_visible_to(user)
-    now = timezone.now()
-    lapsed = Q(expires_at__lte=now) & ~Q(status=SandboxSession.EXPIRED)
-    if status == SandboxSession.EXPIRED:
-        sessions = sessions.filter(Q(status=SandboxSession.EXPIRED) | lapsed)
-    elif status:
-        sessions = sessions.filter(status=status).exclude(lapsed)
+
+def session_history(user, *, status: str = "", agent_id: str = "", phone: str = ""):
+    """The history page's rows, newest first, filtered as each row is shown."""
+    sessions = filter_by_status(sessions_visible_to(user), status)
     if agent_id:
         sessions = sessions.filter(agent__kapso_id=agent_id)
     if phone:
@@ -38,11 +33,25 @@ def session_history(user, *, status: str = "", agent_id: str = "", phone: str = 
     return sessions.order_by("-created_at", "-pk")
 
 
+def filter_by_status(sessions: QuerySet[SandboxSession], status: str) -> QuerySet[SandboxSession]:
+    """Sessions whose *shown* status is `status`: a lapsed session counts as expired."""
+    if not status:
+        return sessions
+    lapsed = Q(expires_at__lte=timezone.now()) & ~Q(status=SandboxSession.EXPIRED)
+    if status == SandboxSession.EXPIRED:
+        return sessions.filter(Q(status=SandboxSession.EXPIRED) | lapsed)
+    return sessions.filter(status=status).exclude(lapsed)
+
+
 def statuses_in_history(user) -> list[tuple[str, str]]:
     """(value, label) of every status in the user's history, for the filter.
 
     Kapso may invent statuses; whatever it sent is offered next to the known three.
     """
-    found = set(sessions_visible_to(user).values_list("status", flat=True).distinct())
+    return status_choices(sessions_visible_to(user))
+
+
+def status_choices(sessions: QuerySet[SandboxSession]) -> list[tuple[str, str]]:
+    found = set(sessions.order_by().values_list("status", flat=True).distinct())
     found |= {SandboxSession.PENDING, SandboxSession.ACTIVE, SandboxSession.EXPIRED}
     return [(value, status_label(value)) for value in sorted(found)]

@@ -6,17 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sandbox import selectors, services
+from sandbox import selectors, services, sharing
 from sandbox.forms import SandboxSessionForm
 from sandbox.kapso_errors import KapsoError
 from sandbox.models import Agent
 from sandbox.phones import format_phone
+from sandbox.presenters import status_payload, status_text
 from sandbox.qr import qr_png, qr_svg
 
 HISTORY_PAGE_SIZE = 25
@@ -51,13 +53,76 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
-    # The SVG is built by qrcode's XML writer from a link the parser has vetted.
-    svg = mark_safe(qr_svg(session.activation_link, label=_qr_label(session)))  # noqa: S308
+    token = sharing.share_token(session)
+    headline, detail = status_text(session)
     return render(
         request,
         "sandbox/detail.html",
-        {"session": session, "qr_svg": svg, "phone_display": format_phone(session.phone_number)},
+        {
+            "session": session,
+            "qr_svg": _inline_qr(session),
+            "phone_display": format_phone(session.phone_number),
+            "status_headline": headline,
+            "status_detail": detail,
+            "share_url": request.build_absolute_uri(reverse("sandbox:shared", args=[token]))
+            if token
+            else None,
+            "can_share": selectors.can_manage(request.user, session),
+        },
     )
+
+
+@never_cache
+@require_GET
+def session_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by the session page while the session may still change."""
+    session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
+    session, error = services.sandbox_session_refresh_throttled(session)
+    return JsonResponse(status_payload(session, error=error))
+
+
+@require_POST
+def session_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
+    try:
+        fresh = services.sandbox_session_renew(session=session, user=request.user)
+    except KapsoError as exc:
+        messages.error(request, f"Could not renew: {exc.message}")
+        return redirect(session)
+    messages.success(request, "New session created for the same phone and agent.")
+    return redirect(fresh)
+
+
+@require_POST
+def session_share(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
+    if not selectors.can_manage(request.user, session):
+        raise Http404
+    if request.POST.get("action") == "revoke":
+        sharing.share_link_revoke(session)
+        messages.success(request, "Share link revoked: it no longer opens anything.")
+    else:
+        sharing.share_link_create(session)
+        messages.success(
+            request,
+            "Share link ready. Anyone with it can see the QR code until the session expires.",
+        )
+    return redirect(session)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def shared_session(request: HttpRequest, token: str) -> HttpResponse:
+    session = sharing.shared_session(token)
+    if session is None:
+        return render(request, "sandbox/shared_gone.html", status=404)
+    response = render(
+        request, "sandbox/shared.html", {"session": session, "qr_svg": _inline_qr(session)}
+    )
+    # The token is the secret: keep it out of Referer headers sent to wa.me.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_GET
@@ -103,12 +168,34 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the cache both answer; 503 naming what is down."""
+    import uuid
+
+    from django.core.cache import cache
+
+    checks = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:  # any database failure means "not healthy", whatever its type
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        checks["database"] = "unavailable"
+    try:  # a round trip through the shared cache (Redis in production)
+        key, token = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+        cache.set(key, token, 10)
+        if cache.get(key) != token:
+            checks["cache"] = "unavailable"
+        cache.delete(key)
+    except Exception:  # a refused connection, a timeout, a full Redis: all "down"
+        checks["cache"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def _inline_qr(session) -> str:
+    # The SVG is built by qrcode's XML writer from a link the parser has vetted.
+    return mark_safe(qr_svg(session.activation_link, label=_qr_label(session)))  # noqa: S308
 
 
 def _qr_label(session) -> str:

@@ -52,7 +52,7 @@ def test_logout_is_a_post(alice_client):
 def test_healthz_is_open_and_checks_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_demo_banner_only_in_demo_mode(client, settings):

@@ -721,3 +721,28 @@ def test_active_session_expires_24_hours_after_activation(tmp_path):
             f"{srv.api_base_url}/sandbox_sessions/{created['id']}", headers=headers, timeout=5
         ).json()["data"]
         assert fetched["status"] == "expired"
+
+
+def test_bulk_create_and_call_counts():
+    with EmulatorServer(host="127.0.0.1", port=0, rate_limit=None) as srv:
+        made = requests.post(
+            f"{srv.url}/_emulator/sessions",
+            json={"phone_number": "+14155552671", "agent_id": "agent-sales-02", "count": 250},
+            timeout=10,
+        )
+        assert made.status_code == 201 and len(made.json()["data"]) == 250
+        headers = {"X-API-Key": "k"}
+        page = requests.get(
+            srv.api_base_url + "/sandbox_sessions?per_page=100&page=3", headers=headers, timeout=5
+        ).json()
+        assert page["meta"]["total_count"] == 250 and len(page["data"]) == 50
+        calls = requests.get(f"{srv.url}/_emulator/calls", timeout=5).json()["calls"]
+        assert calls == {"GET /api/v1/sandbox_sessions": 1}
+        requests.post(f"{srv.url}/_emulator/reset", timeout=5)
+        assert requests.get(f"{srv.url}/_emulator/calls", timeout=5).json()["calls"] == {}
+        too_many = requests.post(
+            f"{srv.url}/_emulator/sessions",
+            json={"phone_number": "+14155552671", "agent_id": "agent-sales-02", "count": 0},
+            timeout=5,
+        )
+        assert too_many.status_code == 400

@@ -8,15 +8,20 @@ document.addEventListener("click", async (event) => {
   if (!target) return;
   const original = button.textContent;
   try {
-    await navigator.clipboard.writeText(target.textContent.trim());
+    const text = "value" in target ? target.value : target.textContent;
+    await navigator.clipboard.writeText(text.trim());
     button.textContent = "Copied";
   } catch {
     // Clipboard access needs a secure context; select the text so Ctrl+C works instead.
-    const range = document.createRange();
-    range.selectNodeContents(target);
-    const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
+    if ("select" in target) {
+      target.select();
+    } else {
+      const range = document.createRange();
+      range.selectNodeContents(target);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
     button.textContent = "Press Ctrl+C";
   }
   setTimeout(() => { button.textContent = original; }, 2000);

@@ -1,0 +1,202 @@
+"""Bring the local history in line with Kapso: every agent and every sandbox session.
+
+Sessions are upserted by Kapso id a page at a time (one transaction per page), so an
+interrupted run can simply be run again; a session whose data has not changed is not
+written, so a second run writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from sandbox import kapso_types
+from sandbox.kapso import KapsoClient, get_client
+from sandbox.kapso_errors import KapsoError, KapsoRateLimitedError
+from sandbox.models import Agent, SandboxSession
+from sandbox.services import agent_list_refresh, agent_upsert, sandbox_session_refresh
+
+PER_PAGE = 100
+# Kapso's windows are one minute; a few waits ride out a busy minute, more means trouble.
+MAX_RATE_LIMIT_WAITS = 5
+SESSION_FIELDS = (
+    "agent",
+    "phone_number",
+    "status",
+    "activation_code",
+    "activation_message",
+    "activation_link",
+    "activated_at",
+    "expires_at",
+    "kapso_created_at",
+    "kapso_updated_at",
+    "raw_payload",
+    "last_synced_at",
+    "last_sync_error",
+)
+
+
+@dataclass
+class SyncReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    rate_limit_waits: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.created + self.updated + self.unchanged + self.failed
+
+
+Progress = Callable[[int, int, SyncReport], None]
+
+
+def with_rate_limit_waits(call, report: SyncReport, sleep=time.sleep, on_wait=None):
+    """Run `call`; on 429 wait as long as Kapso asks and try again, a few times at most."""
+    for attempt in range(MAX_RATE_LIMIT_WAITS + 1):
+        try:
+            return call()
+        except KapsoRateLimitedError as exc:
+            if attempt == MAX_RATE_LIMIT_WAITS:
+                raise
+            report.rate_limit_waits += 1
+            if on_wait:
+                on_wait(exc.retry_after)
+            sleep(exc.retry_after)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def sync_kapso(
+    *,
+    client: KapsoClient | None = None,
+    progress: Progress | None = None,
+    sleep=time.sleep,
+    on_wait=None,
+) -> SyncReport:
+    """Import agents, then every session page by page. Raises KapsoError if Kapso fails
+    beyond rate limiting; what was stored until then stays, and a re-run carries on."""
+    client = client or get_client()
+    report = SyncReport()
+    with_rate_limit_waits(lambda: agent_list_refresh(client=client), report, sleep, on_wait)
+    agents = {agent.kapso_id: agent for agent in Agent.objects.all()}
+    number, total_pages = 1, 1
+    while number <= total_pages:
+        page = with_rate_limit_waits(
+            lambda n=number: client.list_sessions(page=n, per_page=PER_PAGE),
+            report,
+            sleep,
+            on_wait,
+        )
+        total_pages = page.total_pages
+        report.failed += len(page.failures)
+        report.failures.extend(page.failures)
+        _store_page(page.items, agents, report)
+        if progress:
+            progress(number, total_pages, report)
+        if not page.items and not page.failures:
+            break  # an empty page ends the walk even if meta promised more
+        number += 1
+    return report
+
+
+def _store_page(
+    items: list[kapso_types.SandboxSession], agents: dict[str, Agent], report: SyncReport
+) -> None:
+    now = timezone.now()
+    existing = SandboxSession.objects.in_bulk([item.id for item in items], field_name="kapso_id")
+    to_create: list[SandboxSession] = []
+    to_update: list[SandboxSession] = []
+    with transaction.atomic():
+        for item in items:
+            agent = _agent_for(item.agent, agents)
+            current = existing.get(item.id)
+            if (
+                current is not None
+                and current.raw_payload == item.raw
+                and current.agent_id == agent.pk
+            ):
+                report.unchanged += 1
+                continue
+            values = _session_values(item, agent, now)
+            if current is None:
+                created_at = item.created_at or now
+                to_create.append(SandboxSession(kapso_id=item.id, created_at=created_at, **values))
+            else:
+                for name, value in values.items():
+                    setattr(current, name, value)
+                to_update.append(current)
+        if to_create:
+            # A session the dashboard created meanwhile wins its creator; Kapso's data wins
+            # the rest.
+            SandboxSession.objects.bulk_create(
+                to_create,
+                update_conflicts=True,
+                unique_fields=["kapso_id"],
+                update_fields=list(SESSION_FIELDS),
+            )
+        if to_update:
+            SandboxSession.objects.bulk_update(to_update, [*SESSION_FIELDS, "updated_at"])
+    report.created += len(to_create)
+    report.updated += len(to_update)
+
+
+def _session_values(item: kapso_types.SandboxSession, agent: Agent, now) -> dict:
+    return {
+        "agent": agent,
+        "phone_number": item.phone_number,
+        "status": item.status,
+        "activation_code": item.activation_code,
+        "activation_message": item.activation_message,
+        "activation_link": item.activation_link,
+        "activated_at": item.activated_at,
+        "expires_at": item.expires_at,
+        "kapso_created_at": item.created_at,
+        "kapso_updated_at": item.updated_at,
+        "raw_payload": item.raw,
+        "last_synced_at": now,
+        "last_sync_error": "",
+        "updated_at": now,
+    }
+
+
+def _agent_for(data: kapso_types.Agent, agents: dict[str, Agent]) -> Agent:
+    """The stored agent for Kapso's embedded copy, written only when something differs."""
+    agent = agent_upsert(data, known=agents.get(data.id))
+    agents[data.id] = agent
+    return agent
+
+
+@dataclass
+class RefreshReport:
+    refreshed: int = 0
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def refresh_watched_sessions(
+    *, client: KapsoClient | None = None, sleep=time.sleep, on_wait=None
+) -> RefreshReport:
+    """Refresh every session that may still change (pending, or active and not lapsed)."""
+    client = client or get_client()
+    report = RefreshReport()
+    waits = SyncReport()
+    now = timezone.now()
+    candidates = SandboxSession.objects.filter(
+        status__in=[SandboxSession.PENDING, SandboxSession.ACTIVE]
+    ).exclude(expires_at__lte=now)
+    for session in candidates.select_related("agent").iterator():
+        try:
+            with_rate_limit_waits(
+                lambda s=session: sandbox_session_refresh(s, client=client), waits, sleep, on_wait
+            )
+            report.refreshed += 1
+        except KapsoError as exc:
+            report.failed += 1
+            report.failures.append(f"{session.kapso_id}: {exc.message}")
+    return report
