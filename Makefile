@@ -3,17 +3,38 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
+# The second test pass: the machine's PostgreSQL and Redis (scripts/services.sh starts them).
+PG_TEST_DATABASE_URL ?= postgres://kapso@127.0.0.1:5432/kapso_dashboard
+REDIS_TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint format setup clean
+.PHONY: run test lint format setup clean serve test-postgres bench
 
 run: $(STAMP)
 	@bash scripts/run.sh
 
 test: $(STAMP)
+	@bash scripts/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Production-style: gunicorn (WEB_CONCURRENCY workers), DEBUG off, collectstatic, migrate.
+serve: $(STAMP)
+	@bash scripts/serve.sh
+
+# The whole suite on PostgreSQL + Redis instead of SQLite + local memory. Redis database 15
+# is the tests' own: it is emptied first so no key survives from an earlier run.
+test-postgres: $(STAMP)
+	$(PY) -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" $(REDIS_TEST_CACHE_URL)
+	DATABASE_URL=$(PG_TEST_DATABASE_URL) CACHE_URL=$(REDIS_TEST_CACHE_URL) $(PY) -m pytest
+
+# A few minutes: gunicorn + PostgreSQL (100,000 sessions) + Redis on loopback; writes
+# docs/benchmarks.md. Never part of `make test`.
+bench: $(BENCH_STAMP)
+	bash scripts/services.sh kapso_bench
+	$(PY) -m bench.run
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -31,6 +52,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,7 +1,14 @@
-"""QR codes of activation links, as inline SVG for pages and as SVG/PNG downloads."""
+"""QR codes of activation links, as inline SVG for pages and as SVG/PNG downloads.
+
+Building a code is slow in pure Python (tens of ms: qrcode tries all eight masks), and a
+session's page shows the same code each time it is opened, so both functions remember
+their last few hundred results per process (docs/benchmarks.md has the measurements).
+They are pure functions of their arguments and return immutable values, so that is safe.
+"""
 
 from __future__ import annotations
 
+import functools
 import io
 import xml.etree.ElementTree as ET
 
@@ -15,6 +22,9 @@ ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 # The QR spec asks for a quiet zone of four modules; phone cameras fail without it.
 QUIET_ZONE = 4
 PNG_MODULE_PIXELS = 12
+# Per worker process; an inline SVG is ~10 KB, so at most a few MB.
+SVG_CACHE_SIZE = 256
+PNG_CACHE_SIZE = 64
 
 
 def _code(data: str, image_factory, box_size: int) -> qrcode.QRCode:
@@ -29,6 +39,7 @@ def _code(data: str, image_factory, box_size: int) -> qrcode.QRCode:
     return code
 
 
+@functools.lru_cache(maxsize=SVG_CACHE_SIZE)
 def qr_svg(data: str, *, label: str = "") -> str:
     """A standalone SVG document: white background, scales to any size without blur."""
     image = _code(data, qrcode.image.svg.SvgPathFillImage, 10).make_image()
@@ -45,6 +56,7 @@ def qr_svg(data: str, *, label: str = "") -> str:
     return ET.tostring(root, encoding="unicode")
 
 
+@functools.lru_cache(maxsize=PNG_CACHE_SIZE)
 def qr_png(data: str) -> bytes:
     image = _code(data, PilImage, PNG_MODULE_PIXELS).make_image()
     out = io.BytesIO()

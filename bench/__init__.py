@@ -1,0 +1,1 @@
+"""`make bench`: measured performance of the dashboard, written to docs/benchmarks.md."""

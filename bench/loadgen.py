@@ -1,0 +1,151 @@
+"""Load on loopback: wrk when it is installed (Debian: `apt-get install -y wrk`), else a small
+load generator of Python threads. Both run for a fixed time with a fixed number of
+connections and report requests/s, p50 and p99; the Python one also stops at a request cap.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+MAX_PYTHON_REQUESTS = 200_000  # per run: a bound besides the duration
+
+
+@dataclass
+class LoadResult:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    tool: str
+
+
+def tool_name() -> str:
+    return "wrk" if shutil.which("wrk") else "python-threads"
+
+
+def run_load(
+    base_url: str,
+    paths: list[str],
+    *,
+    cookie: str,
+    duration: float,
+    connections: int,
+) -> LoadResult:
+    """GET a random one of `paths` (one path: always that one) for `duration` seconds."""
+    host = urlsplit(base_url).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("load is only ever sent to loopback")
+    if shutil.which("wrk"):
+        return _wrk(base_url, paths, cookie, duration, connections)
+    return _python(base_url, paths, cookie, duration, connections)
+
+
+# --- wrk ----------------------------------------------------------------------------------
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _wrk(base_url, paths, cookie, duration, connections) -> LoadResult:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        quoted = ", ".join(f'"{p}"' for p in paths)
+        script.write(
+            f"local paths = {{{quoted}}}\n"
+            "request = function()\n"
+            "  return wrk.format(nil, paths[math.random(#paths)])\n"
+            "end\n"
+        )
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "10s",
+        "--latency",
+        "-s",
+        script.name,
+        "-H",
+        f"Cookie: {cookie}",
+        base_url + paths[0],
+    ]
+    out = subprocess.run(  # noqa: S603 - wrk on loopback, fixed arguments
+        command, capture_output=True, text=True, timeout=duration + 60, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    if socket_errors:
+        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
+    return LoadResult(
+        rps=rps,
+        p50_ms=_wrk_percentile(out, "50%"),
+        p99_ms=_wrk_percentile(out, "99%"),
+        requests=total,
+        errors=errors,
+        tool="wrk",
+    )
+
+
+def _wrk_percentile(out: str, label: str) -> float:
+    match = re.search(rf"^\s+{re.escape(label)}\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+# --- Python threads -------------------------------------------------------------------------
+def _python(base_url, paths, cookie, duration, connections) -> LoadResult:
+    parts = urlsplit(base_url)
+    deadline = time.monotonic() + duration
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)  # noqa: S311 - picks URLs, not secrets
+        mine: list[float] = []
+        bad = 0
+        while time.monotonic() < deadline and len(latencies) + len(mine) < MAX_PYTHON_REQUESTS:
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+            started = time.perf_counter()
+            try:
+                conn.request("GET", rng.choice(paths), headers={"Cookie": cookie})
+                response = conn.getresponse()
+                response.read()
+                if not 200 <= response.status < 400:
+                    bad += 1
+            except OSError:
+                bad += 1
+            finally:
+                conn.close()
+            mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return LoadResult(
+        rps=len(latencies) / elapsed,
+        p50_ms=statistics.median(latencies),
+        p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        requests=len(latencies),
+        errors=errors[0],
+        tool="python-threads",
+    )
