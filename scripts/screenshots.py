@@ -1,0 +1,149 @@
+"""Refresh the README's pictures: docs/screenshots/*.png at laptop and phone widths.
+
+    .venv/bin/python scripts/screenshots.py
+
+Self-contained: starts its own Kapso emulator and its own dashboard (runserver on free ports,
+a throwaway SQLite database in a temporary folder), logs in through the form, creates a few
+sessions, shoots the create form, a session page and the history, and stops everything.
+Needs Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Playwright.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from kapso_emulator import EmulatorServer  # noqa: E402
+from tests.browser.chromium import CHROMIUM_ARGS, LAPTOP, PHONE, chromium_executable  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+SIZES = {"laptop": LAPTOP, "phone": PHONE}
+USERNAME, PASSWORD = "sam", secrets.token_urlsafe(12)
+SESSIONS = [("+1 415 555 2671", 1), ("0044 20 7946 0958", 2), ("+49 30 901820", 1)]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the dashboard exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (our own local server)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the dashboard did not answer {url} within {seconds:.0f} s")
+
+
+def save_small_png(png: bytes, path: Path) -> None:
+    """A 64-colour palette keeps text crisp, the QR code scannable and the file small."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+
+
+def shoot(base_url: str, chromium: str) -> list[Path]:
+    written = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base_url, viewport=SIZES["laptop"])
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(USERNAME)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(base_url + "/")
+        for phone, agent_index in SESSIONS:
+            page.goto("/")
+            page.get_by_label("Agent").select_option(index=agent_index)
+            page.get_by_label("Phone number").fill(phone)
+            page.get_by_role("button", name="Create session").click()
+            page.wait_for_url("**/sessions/*/")
+        session_url = page.url
+        for size_name, viewport in SIZES.items():
+            page.set_viewport_size(viewport)
+            for name, url in (("create", "/"), ("session", session_url), ("history", "/sessions/")):
+                page.goto(url)
+                if name == "create":  # half-filled, as someone about to press the button
+                    page.get_by_label("Agent").select_option(index=1)
+                    page.get_by_label("Phone number").fill("+1 415 555 2671")
+                    page.get_by_label("Phone number").blur()
+                path = OUT / f"{name}-{size_name}.png"
+                save_small_png(page.screenshot(), path)
+                written.append(path)
+        browser.close()
+    return written
+
+
+def main() -> None:
+    chromium = chromium_executable() or "/usr/bin/chromium"
+    OUT.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="kapso-screenshots-"))
+    api_key = "screenshots-" + secrets.token_hex(8)
+    emulator = EmulatorServer(
+        port=0, state_file=str(workdir / "emulator.json"), api_key=api_key, rate_limit=None
+    ).start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "KAPSO_API_BASE_URL": emulator.api_base_url,
+        "KAPSO_API_KEY": api_key,
+        "KAPSO_DEMO_MODE": "1",
+        "DEBUG": "1",  # as `make run` in demo mode: plain HTTP, no HTTPS redirect
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    server = None
+    try:
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
+        create_user = (
+            "from django.contrib.auth.models import User; "
+            f"User.objects.create_user({USERNAME!r}, password={PASSWORD!r})"
+        )
+        subprocess.run([*manage, "shell", "-v", "0", "-c", create_user], env=env, check=True)  # noqa: S603
+        server = subprocess.Popen(  # noqa: S603
+            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        wait_until_up(base_url + "/healthz", server)
+        written = shoot(base_url, chromium)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+        emulator.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    total = sum(p.stat().st_size for p in written)
+    for path in written:
+        print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+    print(f"{len(written)} screenshots, {total // 1024} KB in all")
+
+
+if __name__ == "__main__":
+    main()
