@@ -36,7 +36,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of a request (Kapso calls included) carries its id.
+    "sandbox.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "sandbox.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,10 +70,34 @@ TEMPLATES = [
     },
 ]
 
+# postgres://user:password@host:5432/name uses psycopg 3; SQLite is the local default.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Seconds a worker keeps its database connection between requests (0: a new one each time).
+# `make serve` sets 60 for gunicorn; runserver starts a thread per request, so 0 there.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# On, a kept connection is tested (one `SELECT 1`) before each request reuses it, so a
+# database restart costs no failed request; off (Django's default) saves that round trip.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers queue for the lock instead of failing: IMMEDIATE takes it at BEGIN, so two
+    # requests cannot deadlock upgrading read locks, and they wait up to 20 s for it.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every worker when it is Redis (redis://host:6379/1, Django's own RedisCache);
+# local memory, private to each process, when unset.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that stops answering fails a request (and /healthz) in seconds, not minutes.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 2)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 2)
+    # Logins are read from the shared cache, written to both it and the database. Only with
+    # a shared cache: a per-process copy would keep a session alive in one worker after a
+    # logout in another.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -78,6 +105,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins allowed per account and per client address in LOGIN_THROTTLE_WINDOW
+# seconds before further tries are refused (counted in the shared cache).
+LOGIN_THROTTLE_PER_ACCOUNT = env.int("LOGIN_THROTTLE_PER_ACCOUNT", default=5)
+LOGIN_THROTTLE_PER_ADDRESS = env.int("LOGIN_THROTTLE_PER_ADDRESS", default=20)
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
+# Behind a proxy every client has the proxy's address; name the header that carries the
+# real one (e.g. HTTP_X_FORWARDED_FOR) only if the proxy sets it and clients cannot.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "sandbox:create"
 LOGOUT_REDIRECT_URL = "login"
@@ -92,7 +127,38 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Unset, whitenoise serves static/ straight from the source tree (run, test); production
 # sets it and runs collectstatic for compressed, cache-busting file names.
 STATIC_ROOT = env.str("STATIC_ROOT", default="") or None
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATIC_ROOT is None
+if STATIC_ROOT:
+    # collectstatic writes hashed, compressed copies; pages link the hashed names, which
+    # whitenoise serves with far-future cache headers.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# --- Security ----------------------------------------------------------------------------
+# Production (DEBUG off) is HTTPS-only by default; each can be turned off for a plain-HTTP
+# setup on purpose. `python manage.py check --deploy` passes with these defaults.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# Behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if len(_proxy_ssl_header) == 2:
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+DEFAULT_EXCEPTION_REPORTER_FILTER = "sandbox.security.AlwaysSafeExceptionReporterFilter"
+# No inline script or style anywhere, the admin included, so the policy can say 'self'.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 # --- Kapso -------------------------------------------------------------------------------
 KAPSO_API_KEY = env.str("KAPSO_API_KEY", default="")
@@ -115,16 +181,25 @@ KAPSO_EMULATOR_SANDBOX_NUMBER = env.str("KAPSO_EMULATOR_SANDBOX_NUMBER", default
 # Region used to read phone numbers typed without a leading + or 00 (ISO 3166 code, e.g. US).
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="") or None
 
+# LOG_FORMAT=json writes one JSON object per line (for a log collector); plain otherwise.
+# Every line names the request it belongs to ("-" outside a request).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_kapso_key": {"()": "sandbox.log_filters.RedactKapsoKey"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "redact_kapso_key": {"()": "sandbox.log_filters.RedactKapsoKey"},
+        "request_id": {"()": "sandbox.request_id.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {"()": "sandbox.request_id.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_kapso_key"],
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["redact_kapso_key", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},

@@ -9,6 +9,7 @@ import math
 from typing import TYPE_CHECKING
 
 from kapso_emulator.errors import bad_request
+from kapso_emulator.faults import parse_fault
 from kapso_emulator.routing import Reply, Request, Route
 from kapso_emulator.timeutil import parse_ts
 
@@ -38,6 +39,7 @@ def reset(app: EmulatorServer, request: Request) -> Reply:
     app.store.reset()
     app.reset_rate_limits()
     app.reset_call_counts()
+    app.faults.clear()
     sessions, agents = app.store.counts()
     return Reply(200, {"status": "ok", "sessions": sessions, "agents": agents})
 
@@ -70,6 +72,22 @@ def create_session(app: EmulatorServer, request: Request) -> Reply:
     return Reply(201, {"data": sessions})
 
 
+def arm_fault(app: EmulatorServer, request: Request) -> Reply:
+    """Make the next `times` calls to one endpoint misbehave (see faults.py)."""
+    fault = parse_fault(request.json_object())
+    app.faults.add(fault)
+    return Reply(201, {"armed": app.faults.armed()})
+
+
+def list_faults(app: EmulatorServer, request: Request) -> Reply:
+    return Reply(200, {"armed": app.faults.armed()})
+
+
+def clear_faults(app: EmulatorServer, request: Request) -> Reply:
+    app.faults.clear()
+    return Reply(200, {"armed": []})
+
+
 def calls(app: EmulatorServer, request: Request) -> Reply:
     """How many times each public endpoint was called since the last reset."""
     return Reply(200, {"calls": app.call_counts()})
@@ -78,6 +96,9 @@ def calls(app: EmulatorServer, request: Request) -> Reply:
 ROUTES: tuple[Route, ...] = (
     ("GET", "/health", health),
     ("GET", "/calls", calls),
+    ("POST", "/faults", arm_fault),
+    ("GET", "/faults", list_faults),
+    ("DELETE", "/faults", clear_faults),
     ("POST", "/reset", reset),
     ("POST", "/clock", advance_clock),
     ("POST", "/sessions", create_session),

@@ -16,8 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kapso_emulator import api, control
+from kapso_emulator import api, control, faults
 from kapso_emulator.errors import ApiError, not_implemented
+from kapso_emulator.misbehave import Misbehaviour
 from kapso_emulator.ratelimit import FixedWindowRateLimiter
 from kapso_emulator.routing import Reply, Request, Router
 from kapso_emulator.store import Store
@@ -60,6 +61,7 @@ class EmulatorServer:
         self._control_routes = Router(control.ROUTES, prefix=control.CONTROL_PREFIX)
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.app = self
+        self.faults = faults.FaultTable()
         self._calls: Counter[str] = Counter()
         self._calls_lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -183,10 +185,13 @@ class EmulatorServer:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 refuses a burst of simultaneous connections
+    # (twenty teammates at once), which a real API behind a load balancer would not.
+    request_queue_size = 128
     app: EmulatorServer
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Misbehaviour, BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "KapsoEmulator/1.0"
     # Idle or slow clients must not pin a thread forever.
@@ -212,6 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(code, {"error": message or HTTPStatus(code).phrase}, {})
 
     def _serve(self) -> None:
+        fault: faults.Fault | None = None
         method = self.command.upper()
         split = urlsplit(self.path)
         path = split.path.rstrip("/") or "/"
@@ -225,13 +231,26 @@ class _Handler(BaseHTTPRequestHandler):
                 body=body,
                 client_ip=self.client_address[0],
             )
+            fault = self._armed_fault(method, path)
+            if fault is not None and fault.kind in faults.BEFORE:
+                self._misbehave(fault, None)
+                return
             reply = self.server.app.handle(request)
         except ApiError as exc:
             reply = Reply(exc.status, exc.body(), exc.headers)
         except Exception:
             logger.exception("Unhandled error for %s %s", method, path)
             reply = Reply(500, {"error": "Internal server error"})
+        if fault is not None:
+            self._misbehave(fault, reply)
+            return
         self._respond(reply.status, reply.body, reply.headers)
+
+    def _armed_fault(self, method: str, path: str) -> faults.Fault | None:
+        # Only Kapso's API misbehaves; the control endpoints stay reliable.
+        if not path.startswith(api.API_PREFIX):
+            return None
+        return self.server.app.faults.take(method, path)
 
     def _read_body(self) -> bytes:
         raw_length = self.headers.get("Content-Length")

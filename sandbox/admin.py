@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from sandbox.admin_actions import export_csv, refresh_from_kapso
-from sandbox.models import Agent, FailedSessionAttempt, SandboxSession
+from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
 from sandbox.qr import qr_svg
 from sandbox.selectors import filter_by_status, status_choices
 
@@ -28,18 +28,8 @@ class ShownStatusFilter(admin.SimpleListFilter):
 # Shown, never edited here, so the history stays what Kapso said and what happened.
 SESSION_FIELDS = (
     "kapso_id",
-    "agent",
     "requested_agent_id",
-    "phone_number",
-    "status",
-    "activation_code",
-    "activation_message",
-    "activation_link",
-    "activated_at",
-    "expires_at",
-    "kapso_created_at",
-    "kapso_updated_at",
-    "raw_payload",
+    *KAPSO_SESSION_FIELDS,
     "created_by",
     "created_at",
     "updated_at",
@@ -66,6 +56,11 @@ class SandboxSessionAdmin(admin.ModelAdmin):
     readonly_fields = ("qr_preview", *SESSION_FIELDS, "shared")
     fields = readonly_fields
     list_per_page = 50
+
+    class Media:
+        # A stylesheet, not a style attribute: the Content-Security-Policy allows no inline CSS.
+        css = {"all": ("css/admin.css",)}
+
     actions = (refresh_from_kapso, export_csv)
 
     @admin.display(description="status", ordering="status")
@@ -82,7 +77,7 @@ class SandboxSessionAdmin(admin.ModelAdmin):
             return "—"
         svg = qr_svg(obj.activation_link, label=f"QR code for {obj.activation_link}")
         # qr_svg is XML written by qrcode from a link the Kapso parser vetted.
-        return format_html('<div style="width:200px">{}</div>', mark_safe(svg))  # noqa: S308
+        return format_html('<div class="qr-preview">{}</div>', mark_safe(svg))  # noqa: S308
 
     def has_add_permission(self, request) -> bool:
         return False  # sessions come from Kapso, through the dashboard or a sync

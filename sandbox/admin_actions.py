@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import time
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
@@ -48,11 +49,24 @@ def export_csv(modeladmin, request, queryset):
     return response
 
 
+# One admin request must end well before a proxy or gunicorn (30 s) gives up on it.
+REFRESH_BUDGET_SECONDS = 20
+
+
 @admin.action(description="Refresh selected sessions from Kapso")
 def refresh_from_kapso(modeladmin, request, queryset):
     done = failed = 0
     sessions = list(queryset.select_related("agent"))
+    stop_at = time.monotonic() + REFRESH_BUDGET_SECONDS
     for session in sessions:
+        if time.monotonic() > stop_at:
+            modeladmin.message_user(
+                request,
+                f"Refreshed {done} of {len(sessions)} before the time ran out; select the "
+                "rest again, or run `manage.py refresh_sessions`.",
+                messages.WARNING,
+            )
+            return
         try:
             sandbox_session_refresh(session)
             done += 1

@@ -6,14 +6,14 @@ from django import forms
 from django.conf import settings
 
 from sandbox.models import Agent
-from sandbox.phones import MAX_INPUT_LENGTH, InvalidPhoneNumber, normalize_phone
+from sandbox.phones import InvalidPhoneNumber, normalize_phone
 
 
 class SandboxSessionForm(forms.Form):
     phone_number = forms.CharField(
         label="Phone number",
-        # Longer input is refused with a message by clean_phone_number, not cut by the browser.
-        max_length=MAX_INPUT_LENGTH * 4,
+        # No max_length: the browser would cut a pasted number silently; an overlong one
+        # gets clean_phone_number's message instead (normalize_phone caps what it parses).
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "tel",

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
-from urllib3.exceptions import ReadTimeoutError
+from django.views.decorators.debug import sensitive_variables
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
 
 from sandbox import kapso_types as types
 from sandbox.kapso_errors import (
@@ -33,6 +34,7 @@ from sandbox.kapso_errors import (
     KapsoUnavailableError,
     KapsoValidationError,
 )
+from sandbox.kapso_transport import Deadline, DeadlineAdapter
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +46,15 @@ _CHUNK = 16 * 1024
 
 
 class KapsoClient:
+    # Django's debug page lists each frame's local variables; never this one's key.
+    @sensitive_variables("api_key")
     def __init__(self, *, base_url: str, api_key: str, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self.timeout = timeout
         self._session = requests.Session()
+        self._session.mount("http://", DeadlineAdapter())
+        self._session.mount("https://", DeadlineAdapter())
         self._session.headers.update(
             {"X-API-Key": api_key, "User-Agent": USER_AGENT, "Accept": "application/json"}
         )
@@ -68,8 +74,13 @@ class KapsoClient:
 
     def create_session(self, *, phone_number: str, agent_id: str) -> types.SandboxSession:
         payload = {"whatsapp_sandbox_session": {"phone_number": phone_number, "agent_id": agent_id}}
-        body = self._call("POST", "/sandbox_sessions", payload=payload)
-        return types.parse_session(types.parse_data(body))
+        try:
+            body = self._call("POST", "/sandbox_sessions", payload=payload)
+            return types.parse_session(types.parse_data(body))
+        except KapsoResponseError as exc:
+            # Garbage after a success status: Kapso probably made the session.
+            exc.maybe_sent = exc.status is None or 200 <= exc.status < 300
+            raise
 
     def get_session(self, session_id: str) -> types.SandboxSession:
         body = self._call("GET", f"/sandbox_sessions/{_seg(session_id)}")
@@ -88,8 +99,23 @@ class KapsoClient:
                 "No Kapso API key is configured. Set KAPSO_API_KEY, or start the dashboard "
                 "with `make run` to use the bundled Kapso emulator."
             )
+        # One budget for the whole call, retries included, so no page waits past it.
+        deadline = time.monotonic() + self.timeout
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(method, path, params, payload, deadline)
+            except KapsoError as exc:
+                wait = _retry_wait(method, exc, attempt, deadline)
+                if wait is None:
+                    raise
+            attempt += 1
+            logger.info("kapso %s %s retry %d in %.2f s", method, path, attempt, wait)
+            time.sleep(wait)
+
+    def _attempt(self, method, path, params, payload, deadline) -> Any:
         started = time.monotonic()
-        status, headers, raw = self._send(method, path, params, payload, started + self.timeout)
+        status, headers, raw = self._send(method, path, params, payload, deadline)
         logger.info(
             "kapso %s %s -> %s in %.0f ms",
             method,
@@ -99,34 +125,105 @@ class KapsoClient:
         )
         body = _decode_json(raw)
         if 200 <= status < 300:
+            if b"\\u0000" in raw:
+                # PostgreSQL cannot store NUL in text or JSON: refuse it here, not in a 500.
+                raise KapsoResponseError(
+                    "Kapso sent text with a NUL character, which the dashboard cannot store. "
+                    "Nothing was saved; try again.",
+                    status=status,
+                )
             if body is None or body is _NOT_JSON:
                 raise KapsoResponseError(
                     f"Kapso answered HTTP {status} without a JSON body. Nothing was saved; "
-                    "try again, and check KAPSO_API_BASE_URL if it keeps happening."
+                    "try again, and check KAPSO_API_BASE_URL if it keeps happening.",
+                    status=status,
                 )
             return body
-        raise _error_for(status, headers, body, path)
+        error = _error_for(status, headers, body, path)
+        # Kapso's words are shown to people; a key it echoes back must not be.
+        if self._api_key in error.message:
+            error.message = error.message.replace(self._api_key, "[redacted]")
+            error.args = (error.message,)
+        raise error
 
     def _send(self, method, path, params, payload, deadline):
-        try:
-            response = self._session.request(
-                method,
-                self.base_url + path,
-                params=params,
-                json=payload,
-                timeout=(min(5.0, self.timeout), self.timeout),
-                stream=True,
-                allow_redirects=False,
-            )
-        except requests.Timeout:
-            raise _timeout(self.timeout) from None
-        except requests.RequestException:
-            raise KapsoConnectionError(
-                "Could not reach Kapso (the connection failed or was dropped). Check the "
-                "network and KAPSO_API_BASE_URL, then try again."
-            ) from None
-        with response:
-            return response.status_code, response.headers, _read_body(response, deadline, self)
+        remaining = max(deadline - time.monotonic(), 0.01)
+        with Deadline(remaining) as cut:
+            try:
+                response = self._session.request(
+                    method,
+                    self.base_url + path,
+                    params=params,
+                    json=payload,
+                    timeout=(min(5.0, remaining), remaining),
+                    stream=True,
+                    allow_redirects=False,
+                )
+                with response:
+                    body = _read_body(response, deadline, self)
+            except requests.ConnectTimeout:
+                raise _timeout(self.timeout, maybe_sent=False) from None
+            except requests.Timeout:
+                raise _timeout(self.timeout, maybe_sent=True) from None
+            except KapsoError:
+                if cut.expired:
+                    raise _timeout(self.timeout) from None
+                raise
+            except requests.RequestException as exc:
+                if cut.expired:
+                    raise _timeout(self.timeout, maybe_sent=not _never_connected(exc)) from None
+                raise KapsoConnectionError(
+                    "Could not reach Kapso (the connection failed or was dropped). Check the "
+                    "network and KAPSO_API_BASE_URL, then try again.",
+                    maybe_sent=not _never_connected(exc),
+                ) from None
+        if cut.expired:  # the body may have ended early because the socket was cut
+            raise _timeout(self.timeout)
+        return response.status_code, response.headers, body
+
+
+# Gateways answer these when Kapso itself did not: worth one more read, and for a create
+# the session may exist all the same.
+GATEWAY_STATUSES = frozenset({502, 503, 504})
+READ_RETRIES = 2
+BACKOFF_SECONDS = 0.25
+# A retry that could not get at least this long before the deadline is not started.
+MIN_ATTEMPT_SECONDS = 1.0
+
+
+def _retry_wait(method: str, exc: KapsoError, attempt: int, deadline: float) -> float | None:
+    """Seconds to wait before repeating the call, or None to give up now.
+
+    Only reads are repeated. A create that failed may have happened at Kapso anyway, and
+    a blind repeat would make a second session; services.py looks for it instead.
+    """
+    if method != "GET" or attempt >= READ_RETRIES:
+        return None
+    if isinstance(exc, KapsoRateLimitedError):
+        wait = float(exc.retry_after or DEFAULT_RETRY_AFTER)
+    elif isinstance(exc, KapsoConnectionError) or (
+        isinstance(exc, KapsoServerError) and exc.status in GATEWAY_STATUSES
+    ):
+        wait = BACKOFF_SECONDS * 2**attempt
+    else:
+        return None  # timeouts spent the budget; 4xx and garbage will not improve
+    if time.monotonic() + wait + MIN_ATTEMPT_SECONDS > deadline:
+        return None
+    return wait
+
+
+def _never_connected(exc: requests.RequestException) -> bool:
+    """True when the failure came before any byte of the request left this machine."""
+    seen = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, NewConnectionError | ConnectTimeoutError):
+            return True
+        reason = getattr(cause, "reason", None)
+        nested = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        cause = reason if isinstance(reason, BaseException) else nested or cause.__context__
+    return False
 
 
 def _read_body(response: requests.Response, deadline: float, client: KapsoClient) -> bytes:
@@ -147,8 +244,8 @@ def _read_body(response: requests.Response, deadline: float, client: KapsoClient
         if any(isinstance(arg, ReadTimeoutError) for arg in exc.args):
             raise _timeout(client.timeout) from None
         raise KapsoConnectionError(
-            "The connection to Kapso broke while its answer was arriving. Nothing was "
-            "saved; try again."
+            "The connection to Kapso broke while its answer was arriving. Try again.",
+            maybe_sent=True,
         ) from None
     return b"".join(chunks)
 
@@ -171,7 +268,8 @@ def _error_for(status: int, headers, body: Any, path: str) -> KapsoError:
     if 300 <= status < 400:
         return KapsoResponseError(
             f"Kapso answered with a redirect (HTTP {status}), which the dashboard does not "
-            "follow. Check KAPSO_API_BASE_URL."
+            "follow. Check KAPSO_API_BASE_URL.",
+            status=status,
         )
     if status in (401, 403):
         return KapsoAuthError(
@@ -203,11 +301,14 @@ def _error_for(status: int, headers, body: Any, path: str) -> KapsoError:
             f"Kapso did not accept the request (HTTP {status}).{hint}", status=status
         )
     if status >= 500:
-        return KapsoServerError(
+        error = KapsoServerError(
             f"Kapso had a problem on its side (HTTP {status}). Try again in a minute; if it "
             "persists, check Kapso's status page.",
             status=status,
         )
+        # A gateway's error says nothing about whether Kapso behind it did the work.
+        error.maybe_sent = status in (502, 504)
+        return error
     return KapsoResponseError(f"Kapso answered with unexpected HTTP {status}.{said}", status=status)
 
 
@@ -251,10 +352,10 @@ def _retry_after(headers) -> int:
     return DEFAULT_RETRY_AFTER
 
 
-def _timeout(seconds: float) -> KapsoTimeoutError:
+def _timeout(seconds: float, *, maybe_sent: bool = True) -> KapsoTimeoutError:
     return KapsoTimeoutError(
-        f"Kapso did not answer within {seconds:g} s. Nothing was saved; try again. If the "
-        "session was created anyway it will show up in Kapso."
+        f"Kapso did not answer within {seconds:g} s. Try again in a moment.",
+        maybe_sent=maybe_sent,
     )
 
 
@@ -273,13 +374,17 @@ def _seg(value: str) -> str:
 _local = threading.local()
 
 
-def get_client() -> KapsoClient:
-    """A client configured from settings, kept per thread so connections are reused."""
+@sensitive_variables("config", "clients")
+def get_client(*, timeout: float | None = None) -> KapsoClient:
+    """A client configured from settings, kept per thread so connections are reused.
+
+    `timeout` caps the settings' KAPSO_TIMEOUT for one short call (a follow-up look-up).
+    """
     from django.conf import settings
 
-    config = (settings.KAPSO_API_BASE_URL, settings.KAPSO_API_KEY, settings.KAPSO_TIMEOUT)
-    cached = getattr(_local, "client", None)
-    if cached is None or getattr(_local, "config", None) != config:
-        _local.client = KapsoClient(base_url=config[0], api_key=config[1], timeout=config[2])
-        _local.config = config
-    return _local.client
+    seconds = settings.KAPSO_TIMEOUT if timeout is None else min(timeout, settings.KAPSO_TIMEOUT)
+    config = (settings.KAPSO_API_BASE_URL, settings.KAPSO_API_KEY, seconds)
+    clients = _local.__dict__.setdefault("clients", {})
+    if config not in clients:
+        clients[config] = KapsoClient(base_url=config[0], api_key=config[1], timeout=config[2])
+    return clients[config]

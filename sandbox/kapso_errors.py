@@ -14,6 +14,8 @@ class KapsoError(Exception):
 
     #: Short machine-readable kind, stored on failed attempts and shown in the admin.
     kind = "error"
+    #: True when the request may have reached Kapso and been carried out all the same.
+    maybe_sent = False
 
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
@@ -28,11 +30,19 @@ class KapsoConfigurationError(KapsoError):
     kind = "configuration"
 
 
-class KapsoConnectionError(KapsoError):
+class _OutcomeUnknown(KapsoError):
+    """A failure after which the request may have reached Kapso and been carried out."""
+
+    def __init__(self, message: str, *, maybe_sent: bool = True) -> None:
+        super().__init__(message)
+        self.maybe_sent = maybe_sent
+
+
+class KapsoConnectionError(_OutcomeUnknown):
     kind = "connection"
 
 
-class KapsoTimeoutError(KapsoError):
+class KapsoTimeoutError(_OutcomeUnknown):
     kind = "timeout"
 
 

@@ -19,10 +19,12 @@ from sandbox.kapso_errors import KapsoResponseError
 MAX_ID_LENGTH = 255
 MAX_TEXT_LENGTH = 255
 MAX_MESSAGE_LENGTH = 2000
-MAX_LINK_LENGTH = 2048
+# A wa.me link is ~40 characters; 512 ASCII characters still make a QR code phones read.
+MAX_LINK_LENGTH = 512
 
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-_WA_PATH = re.compile(r"^/\d{6,15}$")
+# fullmatch and [0-9]: `$` accepts a trailing newline, and `\d` accepts any script's digits.
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_WA_PATH = re.compile(r"/[0-9]{6,15}")
 
 
 @dataclass(frozen=True)
@@ -123,12 +125,14 @@ def check_activation_link(link: str) -> str:
     except ValueError:
         raise _bad("activation_link is not a URL") from None
     if (
-        parts.scheme != "https"
+        not link.startswith("https://wa.me/")
+        or parts.scheme != "https"
         or parts.netloc != "wa.me"
         or port is not None
-        or not _WA_PATH.match(parts.path)
+        or not _WA_PATH.fullmatch(parts.path)
         or parts.fragment
-        or any(ch.isspace() or ord(ch) < 32 for ch in link)
+        or not link.isascii()
+        or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in link)
     ):
         raise _bad("activation_link is not a https://wa.me/<number> link")
     if parts.query and "text" not in parse_qs(parts.query):
@@ -153,7 +157,7 @@ def parse_agent(value: Any, what: str = "agent") -> Agent:
 def parse_session(value: Any, what: str = "session") -> SandboxSession:
     obj = _object(value, what)
     phone = _string(obj, "phone_number", what, max_length=32)
-    if not _E164.match(phone):
+    if not _E164.fullmatch(phone):
         raise _bad(f"{what}.phone_number is not an E.164 number")
     link = _string(obj, "activation_link", what, max_length=MAX_LINK_LENGTH)
     return SandboxSession(

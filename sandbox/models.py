@@ -13,6 +13,22 @@ def status_label(status: str) -> str:
     return status.replace("_", " ").strip().capitalize()
 
 
+# What Kapso says about a session: refreshed from every answer, never edited here.
+KAPSO_SESSION_FIELDS = (
+    "agent",
+    "phone_number",
+    "status",
+    "activation_code",
+    "activation_message",
+    "activation_link",
+    "activated_at",
+    "expires_at",
+    "kapso_created_at",
+    "kapso_updated_at",
+    "raw_payload",
+)
+
+
 class Agent(models.Model):
     """A Kapso agent, cached so the form and the history work without asking Kapso."""
 
@@ -125,6 +141,12 @@ class FailedSessionAttempt(models.Model):
     error_kind = models.CharField(max_length=32)
     error_message = models.TextField()
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The request may have reached Kapso (its answer was lost): a later sync that finds
+    # the session gives it to this teammate and links it here.
+    outcome_unknown = models.BooleanField(default=False)
+    session = models.ForeignKey(
+        SandboxSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

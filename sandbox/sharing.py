@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.core import signing
 
 from sandbox.models import SandboxSession
 
 SALT = "sandbox.share-link"
+# A backstop for sessions Kapso gives no expiry: no link lives longer than this.
+MAX_AGE = timedelta(days=7)
 
 
 def share_link_create(session: SandboxSession) -> str:
-    """Start sharing (or replace the link); returns the token for the URL."""
+    """Start sharing (or replace the link); returns the token for the URL.
+
+    Callers check `session.is_expired()` first: a link to an expired session opens nothing.
+    """
     session.share_nonce = secrets.token_urlsafe(16)
     session.save(update_fields=["share_nonce", "updated_at"])
     return share_token(session)
@@ -38,7 +44,7 @@ def share_token(session: SandboxSession) -> str | None:
 def shared_session(token: str) -> SandboxSession | None:
     """The session a token opens, or None: forged, revoked, replaced or expired."""
     try:
-        claims = signing.loads(token, salt=SALT)
+        claims = signing.loads(token, salt=SALT, max_age=MAX_AGE)
         pk, nonce = int(claims["s"]), str(claims["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None

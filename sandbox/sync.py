@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,27 +18,18 @@ from django.utils import timezone
 from sandbox import kapso_types
 from sandbox.kapso import KapsoClient, get_client
 from sandbox.kapso_errors import KapsoError, KapsoRateLimitedError
-from sandbox.models import Agent, SandboxSession
-from sandbox.services import agent_list_refresh, agent_upsert, sandbox_session_refresh
+from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
+from sandbox.services import (
+    agent_list_refresh,
+    agent_upsert,
+    pick_lost_session,
+    sandbox_session_refresh,
+)
 
 PER_PAGE = 100
 # Kapso's windows are one minute; a few waits ride out a busy minute, more means trouble.
 MAX_RATE_LIMIT_WAITS = 5
-SESSION_FIELDS = (
-    "agent",
-    "phone_number",
-    "status",
-    "activation_code",
-    "activation_message",
-    "activation_link",
-    "activated_at",
-    "expires_at",
-    "kapso_created_at",
-    "kapso_updated_at",
-    "raw_payload",
-    "last_synced_at",
-    "last_sync_error",
-)
+SESSION_FIELDS = (*KAPSO_SESSION_FIELDS, "last_synced_at", "last_sync_error")
 
 
 @dataclass
@@ -132,6 +124,7 @@ def _store_page(
                     setattr(current, name, value)
                 to_update.append(current)
         if to_create:
+            claimed = _attribute_lost_creates(to_create)
             # A session the dashboard created meanwhile wins its creator; Kapso's data wins
             # the rest.
             SandboxSession.objects.bulk_create(
@@ -140,10 +133,48 @@ def _store_page(
                 unique_fields=["kapso_id"],
                 update_fields=list(SESSION_FIELDS),
             )
+            for attempt, kapso_id in claimed:
+                attempt.session = SandboxSession.objects.get(kapso_id=kapso_id)
+                attempt.save(update_fields=["session"])
         if to_update:
             SandboxSession.objects.bulk_update(to_update, [*SESSION_FIELDS, "updated_at"])
     report.created += len(to_create)
     report.updated += len(to_update)
+
+
+# How far apart a lost create and the session Kapso made for it may be.
+LOST_CREATE_WINDOW = timedelta(minutes=10)
+
+
+def _attribute_lost_creates(sessions: list[SandboxSession]) -> list[tuple]:
+    """Give new sessions to the teammates whose create answer was lost on the way.
+
+    A FailedSessionAttempt with outcome_unknown is a create that may have reached Kapso;
+    the session Kapso made for it (same phone, the requested agent, within minutes) is
+    the teammate's, not an orphan only staff can see.
+    """
+    attempts = list(
+        FailedSessionAttempt.objects.filter(
+            outcome_unknown=True,
+            session__isnull=True,
+            phone_number__in={s.phone_number for s in sessions},
+        ).order_by("created_at")
+    )
+    claimed = []
+    for attempt in attempts:
+        candidates = [
+            s
+            for s in sessions
+            if s.created_by_id is None
+            and s.phone_number == attempt.phone_number
+            and abs(s.created_at - attempt.created_at) <= LOST_CREATE_WINDOW
+        ]
+        match = pick_lost_session(candidates, attempt.agent_id, lambda s: s.agent.kapso_id)
+        if match is not None:
+            match.created_by_id = attempt.created_by_id
+            match.requested_agent_id = attempt.agent_id
+            claimed.append((attempt, match.kapso_id))
+    return claimed
 
 
 def _session_values(item: kapso_types.SandboxSession, agent: Agent, now) -> dict:

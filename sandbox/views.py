@@ -37,11 +37,12 @@ def session_create(request: HttpRequest) -> HttpResponse:
         form = SandboxSessionForm(request.POST or None, agents=choices.agents)
     if request.method == "POST" and not reload_agents and form.is_valid():
         try:
-            session = services.sandbox_session_create(user=request.user, **form.cleaned_data)
+            outcome = services.sandbox_session_create(user=request.user, **form.cleaned_data)
         except KapsoError as exc:
             form.add_error(None, exc.message)
         else:
-            return redirect(session)
+            _say_how(request, outcome)
+            return redirect(outcome.session)
     recent = selectors.sessions_visible_to(request.user).filter(created_by=request.user)[:5]
     return render(
         request,
@@ -85,12 +86,14 @@ def session_status(request: HttpRequest, pk: int) -> JsonResponse:
 def session_renew(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
     try:
-        fresh = services.sandbox_session_renew(session=session, user=request.user)
+        outcome = services.sandbox_session_renew(session=session, user=request.user)
     except KapsoError as exc:
         messages.error(request, f"Could not renew: {exc.message}")
         return redirect(session)
-    messages.success(request, "New session created for the same phone and agent.")
-    return redirect(fresh)
+    if outcome.how == "created":
+        messages.success(request, "New session created for the same phone and agent.")
+    _say_how(request, outcome)
+    return redirect(outcome.session)
 
 
 @require_POST
@@ -101,6 +104,8 @@ def session_share(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("action") == "revoke":
         sharing.share_link_revoke(session)
         messages.success(request, "Share link revoked: it no longer opens anything.")
+    elif session.is_expired():
+        messages.error(request, "This session has expired: renew it, then share the new one.")
     else:
         sharing.share_link_create(session)
         messages.success(
@@ -191,6 +196,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def _say_how(request: HttpRequest, outcome: services.CreateOutcome) -> None:
+    if outcome.how == "adopted":
+        messages.warning(
+            request,
+            "Kapso's answer was lost on the way, but Kapso had made the session: here it is.",
+        )
+    elif outcome.how == "duplicate":
+        messages.info(request, "You asked for this a moment ago; here is that session.")
 
 
 def _inline_qr(session) -> str:

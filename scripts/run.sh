@@ -37,6 +37,9 @@ if [ "$("$PY" manage.py kapso_mode)" = "emulator" ]; then
   echo "Demo mode: no KAPSO_API_KEY set, using the Kapso emulator on port ${EMULATOR_PORT}."
 else
   echo "Using real Kapso at ${KAPSO_API_BASE_URL:-the configured KAPSO_API_BASE_URL}."
+  # runserver speaks plain http on this machine: production's https-only defaults would
+  # redirect every page to an https that is not there. DEBUG stays off (no debug pages).
+  export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false
 fi
 
 "$PY" manage.py migrate --noinput

@@ -25,6 +25,19 @@ def load_fixture(name: str):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """SQLite tests use a file, as `make run` does: an in-memory shared-cache database
+    fails concurrent writers at once instead of letting them wait for the lock."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test.sqlite3"
+        )
+
+
+@pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
     server = EmulatorServer(
         host="127.0.0.1",
@@ -90,6 +103,12 @@ def charlie(django_user_model):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttles, claims and the agent list live in the cache; no test inherits another's.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

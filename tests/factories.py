@@ -8,4 +8,5 @@ from sandbox.kapso import get_client
 
 def make_session(user, phone: str = "+14155552671", agent_index: int = 0):
     agent_id = get_client().list_agents()[agent_index].id
-    return services.sandbox_session_create(user=user, phone_number=phone, agent_id=agent_id)
+    outcome = services.sandbox_session_create(user=user, phone_number=phone, agent_id=agent_id)
+    return outcome.session

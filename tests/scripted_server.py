@@ -21,6 +21,7 @@ class Reply:
     delay: float = 0.0  # seconds before the status line
     drip: float = 0.0  # seconds between body chunks of 1 KB
     close_after_headers: bool = False
+    header_drip: float = 0.0  # seconds between bytes of the status line and headers
 
 
 @dataclass
@@ -49,6 +50,17 @@ class ScriptedServer:
                 outer.requests.append(Seen(self.command, self.path, dict(self.headers), body))
                 reply = outer.reply
                 time.sleep(reply.delay)
+                if reply.header_drip:
+                    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" * 20
+                    try:
+                        for byte in head:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(reply.header_drip)
+                    except OSError:
+                        pass  # the client hung up at its deadline, as it should
+                    self.close_connection = True
+                    return
                 payload = reply.body
                 if isinstance(payload, dict | list):
                     payload = json.dumps(payload).encode()

@@ -60,3 +60,21 @@ def test_demo_banner_only_in_demo_mode(client, settings):
     assert "Demo mode" in client.get(reverse("login")).content.decode()
     settings.KAPSO_DEMO_MODE = False
     assert "Demo mode" not in client.get(reverse("login")).content.decode()
+
+
+def test_no_public_password_reset(client):
+    # No email is sent by this dashboard; an admin resets passwords.
+    assert client.get("/accounts/password_reset/").status_code in (302, 404)
+    response = client.post("/accounts/password_reset/", {"email": "alice@example.com"})
+    assert response.status_code in (302, 404)
+    assert "/accounts/login/" in response.get("Location", "/accounts/login/")
+
+
+def test_password_change_needs_a_login(client):
+    response = client.get("/accounts/password_change/")
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_empty_login_says_what_is_missing(client):
+    html = client.post(reverse("login"), {"username": "", "password": ""}).content.decode()
+    assert html.count('class="field-error"') == 2

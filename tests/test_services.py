@@ -21,7 +21,7 @@ def test_create_stores_every_documented_field(kapso, alice):
     agent_id = first_agent_id()
     session = services.sandbox_session_create(
         user=alice, phone_number="+14155552671", agent_id=agent_id
-    )
+    ).session
     stored = SandboxSession.objects.get(pk=session.pk)
     remote = get_client().get_session(stored.kapso_id)
     assert stored.created_by == alice
@@ -55,7 +55,7 @@ def test_failed_create_records_the_attempt_and_reraises(kapso, alice):
 def test_upsert_by_kapso_id_keeps_the_creator(kapso, alice):
     created = services.sandbox_session_create(
         user=alice, phone_number="+14155552671", agent_id=first_agent_id()
-    )
+    ).session
     data = get_client().get_session(created.kapso_id)
     again, was_created = services.sandbox_session_upsert(data, created_by=None)
     assert not was_created

@@ -130,3 +130,54 @@ def test_refresh_sessions_updates_pending_ones(kapso, alice):
     assert "Sessions: 1 refreshed, 0 failed" in run("refresh_sessions")
     session.refresh_from_db()
     assert session.status == "active"
+
+
+def test_sync_stopped_by_a_fault_midway_finishes_on_rerun(kapso, settings):
+    settings.KAPSO_TIMEOUT = 2.0
+    outside(kapso, 150)
+    # The list answers a gateway's HTML page three times running: more than the read
+    # retries absorb, so the run stops.
+    emulator_control(
+        kapso,
+        "faults",
+        {
+            "kind": "html",
+            "path": "/api/v1/sandbox_sessions",
+            "method": "GET",
+            "times": 3,
+            "status": 502,
+        },
+    )
+    with pytest.raises(CommandError, match="run the command again"):
+        run()
+    assert SandboxSession.objects.count() == 0
+    assert "Sessions: 150 created, 0 updated, 0 unchanged, 0 failed" in run()
+    assert SandboxSession.objects.count() == 150
+
+
+def test_agents_kapso_dropped_stay_hidden_when_sessions_name_them():
+    from sandbox.kapso_types import parse_session
+    from sandbox.models import Agent
+    from sandbox.services import agent_choices
+
+    data = load_fixture("create_sandbox_session.response.json")["data"]
+    Agent.objects.create(kapso_id=data["agent"]["id"], name="Old name", listed=False)
+    item = parse_session(data)
+    report = sync.SyncReport()
+    sync._store_page([item], {}, report)
+    agent = Agent.objects.get(kapso_id=data["agent"]["id"])
+    assert agent.name == data["agent"]["name"]  # its details are refreshed
+    assert agent.listed is False  # but it does not come back into the form
+    assert data["agent"]["id"] not in {a.kapso_id for a in agent_choices().agents if a.listed}
+    with CaptureQueriesContext(connection) as queries:
+        sync._store_page([item], {}, sync.SyncReport())
+    assert not [q for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE")]
+
+
+def test_an_agent_first_seen_inside_a_session_is_not_offered():
+    from sandbox.kapso_types import parse_session
+    from sandbox.models import Agent
+
+    data = load_fixture("create_sandbox_session.response.json")["data"]
+    sync._store_page([parse_session(data)], {}, sync.SyncReport())
+    assert Agent.objects.get(kapso_id=data["agent"]["id"]).listed is False

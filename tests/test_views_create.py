@@ -112,3 +112,11 @@ def test_recent_sessions_are_listed_under_the_form(kapso, alice_client):
     response = alice_client.get(URL)
     assert "Your recent sessions" in response.content.decode()
     assert len(response.context["recent_sessions"]) == 1
+
+
+def test_any_length_of_phone_input_gets_our_message_and_is_kept(kapso, alice_client):
+    typed = "+1 415 555 2671 " * 40
+    response = alice_client.post(URL, {"phone_number": typed, "agent_id": "agent-support-01"})
+    html = response.content.decode()
+    assert "too long for a phone number" in html
+    assert typed.strip() in html

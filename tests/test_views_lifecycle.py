@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -119,3 +120,28 @@ def test_only_creator_or_staff_can_share(kapso, client, alice, bob, charlie):
     assert share(client, session).status_code == 302
     session.refresh_from_db()
     assert session.share_nonce
+
+
+def test_no_share_link_for_an_expired_session(kapso, alice_client, alice):
+    session = make_session(alice)
+    session.expires_at = timezone.now() - timedelta(seconds=1)
+    session.save()
+    response = share(alice_client, session)
+    session.refresh_from_db()
+    assert response.status_code == 302 and session.share_nonce == ""
+    assert "has expired" in alice_client.get(session.get_absolute_url()).content.decode()
+
+
+def test_share_links_have_a_maximum_age(kapso, alice_client, alice):
+    session = make_session(alice)
+    session.expires_at = None  # Kapso gave no expiry
+    session.save()
+    share(alice_client, session)
+    session.refresh_from_db()
+    token = sharing.share_token(session)
+    from unittest import mock
+
+    later = time.time() + sharing.MAX_AGE.total_seconds() + 60
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        assert alice_client.get(reverse("sandbox:shared", args=[token])).status_code == 404
+    assert alice_client.get(reverse("sandbox:shared", args=[token])).status_code == 200

@@ -58,7 +58,7 @@ def test_kapso_failure_is_reported_not_raised(scripted, alice_client, alice):
     scripted.reply = Reply(status=201, body=load_fixture("create_sandbox_session.response.json"))
     session = services.sandbox_session_create(
         user=alice, phone_number="+12345678901", agent_id="agent-123abc"
-    )
+    ).session
     session.expires_at = None  # the documented example expired in 2023
     session.save()
     scripted.reply = Reply(status=503, body="<html>down</html>")

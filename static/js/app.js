@@ -26,3 +26,21 @@ document.addEventListener("click", async (event) => {
   }
   setTimeout(() => { button.textContent = original; }, 2000);
 });
+
+// A double click sends the create form once; the server also folds repeats into one
+// session, this just spares the round trip.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-submit-once]")) return;
+  if (form.dataset.submitting === "true") {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.submitting = "true";
+});
+// Coming back with the Back button shows the page as it was left: allow a new submit.
+window.addEventListener("pageshow", () => {
+  for (const form of document.querySelectorAll("form[data-submit-once]")) {
+    delete form.dataset.submitting;
+  }
+});

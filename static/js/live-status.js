@@ -30,8 +30,20 @@
     errorLine.hidden = !state.error;
     errorLine.textContent = state.error ? `Last check with Kapso failed: ${state.error}` : "";
     root.dataset.final = String(state.final);
-    if (state.final && countdown) countdown.parentElement.hidden = state.display_status === "expired";
+    if (countdown) {
+      // Activation moves the expiry (Kapso gives an active session its own time).
+      if (state.expires_at) countdown.dataset.expiresAt = state.expires_at;
+      countdown.parentElement.hidden = state.display_status === "expired" || !state.expires_at;
+    }
     final = state.final;
+  }
+
+  function pollNow() {
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    poll();
   }
 
   async function poll() {
@@ -69,7 +81,8 @@
     const left = Math.floor((Date.parse(countdown.dataset.expiresAt) - Date.now()) / 1000);
     if (left <= 0) {
       countdown.textContent = "0:00:00";
-      if (!final) poll(); // let the server say "expired"
+      if (!final) pollNow(); // let the server say "expired"
+      setTimeout(tick, 1000); // a later answer may move the expiry
       return;
     }
     const h = Math.floor(left / 3600);

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from sandbox.models import SandboxSession
 from tests.browser.conftest import PHONE, SESSION_URL, create_session_via_form, log_in
@@ -212,23 +213,25 @@ CONTRAST_FAILURES = r"""() => {
 
 def test_text_contrast_meets_wcag_aa(open_page, kapso, alice, settings):
     settings.KAPSO_DEMO_MODE = True  # the banner is text too
-    for status in ("active", "expired", "paused_by_kapso"):
-        session = make_session(alice, phone="+14155552671")
+    for i, status in enumerate(("active", "expired", "paused_by_kapso")):
+        # Distinct phones: the same phone and agent again would be folded into one session.
+        session = make_session(alice, phone=f"+1415555267{i}")
         emulator_control(kapso, f"sessions/{session.kapso_id}/status", {"status": status})
         SandboxSession.objects.filter(pk=session.pk).update(status=status)
     failures = {}
     for name, viewport in (("laptop", None), ("phone", PHONE)):
         page = open_page(viewport).page
         page.goto("/accounts/login/")
-        page.get_by_role("button", name="Log in").click()  # wrong: shows the error box
+        page.get_by_role("button", name="Log in").click()  # empty: both fields say so
+        expect(page.locator(".field-error")).to_have_count(2)
         failures[f"{name} login error"] = page.evaluate(CONTRAST_FAILURES)
         log_in(page, "alice", "alice-password-1")
         failures[f"{name} create"] = page.evaluate(CONTRAST_FAILURES)
         page.get_by_role("button", name="Reload agents").click()
-        assert page.locator(".message").count() == 1
+        expect(page.locator(".message")).to_have_count(1)  # waits for the reloaded page
         failures[f"{name} create with message"] = page.evaluate(CONTRAST_FAILURES)
         page.get_by_role("button", name="Create session").click()
-        assert page.locator(".field-error").count() == 2
+        expect(page.locator(".field-error")).to_have_count(2)
         failures[f"{name} create with errors"] = page.evaluate(CONTRAST_FAILURES)
         for session in SandboxSession.objects.all():
             page.goto(session.get_absolute_url())

@@ -1,0 +1,82 @@
+"""Login throttling: too many failed logins for one account or from one address are
+refused for a while, with a message that says so. Counters live in the shared cache,
+so every worker sees them."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import unicodedata
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    if settings.CLIENT_IP_HEADER:
+        forwarded = request.META.get(settings.CLIENT_IP_HEADER, "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _key(kind: str, value: str) -> str:
+    # Django compares usernames after NFKC: a fullwidth "alice" must count against "alice".
+    folded = unicodedata.normalize("NFKC", value).strip().casefold()
+    return f"login-attempts:{kind}:{hashlib.sha256(folded.encode()).hexdigest()}"
+
+
+def _bump(key: str) -> int:
+    """Count one attempt and return the new count; add() starts a fixed window."""
+    if cache.add(key, 1, settings.LOGIN_THROTTLE_WINDOW):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between the two calls
+        cache.add(key, 1, settings.LOGIN_THROTTLE_WINDOW)
+        return 1
+
+
+def _unbump(key: str) -> None:
+    with contextlib.suppress(ValueError):  # already expired
+        cache.decr(key)
+
+
+class ThrottledLoginMixin:
+    """For Django's authentication forms: refuse early when throttled, count failures."""
+
+    def clean(self):
+        username = self.data.get("username", "")
+        address = client_address(self.request) if self.request else "unknown"
+        account_key, address_key = _key("account", username), _key("address", address)
+        minutes = max(1, settings.LOGIN_THROTTLE_WINDOW // 60)
+        # Counted before the password is checked, so parallel guesses cannot all slip in
+        # under the limit; a success takes its count back.
+        account_tries, address_tries = _bump(account_key), _bump(address_key)
+        if account_tries > settings.LOGIN_THROTTLE_PER_ACCOUNT:
+            raise forms.ValidationError(
+                f"Too many failed logins for this account. Wait up to {minutes} minutes, "
+                "or ask an admin to reset your password.",
+                code="throttled",
+            )
+        if address_tries > settings.LOGIN_THROTTLE_PER_ADDRESS:
+            raise forms.ValidationError(
+                f"Too many failed logins from this network address. Wait up to {minutes} "
+                "minutes before trying again.",
+                code="throttled",
+            )
+        cleaned = super().clean()  # raises on a wrong password: the counts stand
+        cache.delete(account_key)
+        _unbump(address_key)
+        return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass

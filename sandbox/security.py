@@ -1,0 +1,57 @@
+"""Security headers Django 5.2 does not set by itself, and deploy checks of our own."""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.checks import Warning, register
+from django.views.debug import SafeExceptionReporterFilter
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds the strict CONTENT_SECURITY_POLICY to every response that has none."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
+
+
+@register(deploy=True)
+def secret_key_is_configured(app_configs, **kwargs):
+    # Django's own check cannot tell a configured key from our random fallback.
+    if not os.environ.get("SECRET_KEY") and not _dotenv_has("SECRET_KEY"):
+        return [
+            Warning(
+                "SECRET_KEY is not configured, so a random one is made per process: logins "
+                "do not survive restarts and are not shared between workers.",
+                hint="Set SECRET_KEY in the environment or .env.",
+                id="sandbox.W001",
+            )
+        ]
+    return []
+
+
+def _dotenv_has(name: str) -> bool:
+    path = settings.BASE_DIR / ".env"
+    if not path.exists():
+        return False
+    return any(
+        line.strip().startswith(f"{name}=") and line.split("=", 1)[1].strip()
+        for line in path.read_text().splitlines()
+    )
+
+
+class AlwaysSafeExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Hide @sensitive_variables locals and sensitive settings on the debug page too.
+
+    Django's filter switches itself off when DEBUG is on; with a real KAPSO_API_KEY and a
+    DEBUG left on by mistake, the debug page would otherwise show the key in a frame.
+    """
+
+    def is_active(self, request) -> bool:
+        return True
