@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from sandbox import history_cache
 from sandbox.models import SandboxSession, status_label
 
 
@@ -48,7 +51,19 @@ def statuses_in_history(user) -> list[tuple[str, str]]:
 
     Kapso may invent statuses; whatever it sent is offered next to the known three.
     """
-    return status_choices(sessions_visible_to(user))
+    scope = "all" if user.is_staff else user.pk
+    return history_cache.cached(
+        "statuses", (scope,), lambda: status_choices(sessions_visible_to(user))
+    )
+
+
+def history_count(user, sessions: QuerySet[SandboxSession], filters: tuple) -> int:
+    """The number of rows the history's filters match, cached until sessions change."""
+    scope = "all" if user.is_staff else user.pk
+    # Status filters move with the clock (a session lapses into "expired" without any
+    # write), so those counts are recomputed at least once a minute.
+    minute = int(time.time() // 60) if filters and filters[0] else 0
+    return history_cache.cached("count", (scope, minute, *filters), sessions.count)
 
 
 def status_choices(sessions: QuerySet[SandboxSession]) -> list[tuple[str, str]]:

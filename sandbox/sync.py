@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox import kapso_types
+from sandbox import history_cache, kapso_types
 from sandbox.kapso import KapsoClient, get_client
 from sandbox.kapso_errors import KapsoError, KapsoRateLimitedError
 from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
@@ -138,6 +138,8 @@ def _store_page(
                 attempt.save(update_fields=["session"])
         if to_update:
             SandboxSession.objects.bulk_update(to_update, [*SESSION_FIELDS, "updated_at"])
+    if to_create or to_update:
+        history_cache.bump()
     report.created += len(to_create)
     report.updated += len(to_update)
 

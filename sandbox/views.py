@@ -153,7 +153,10 @@ def session_list(request: HttpRequest) -> HttpResponse:
     sessions = selectors.session_history(
         request.user, status=status, agent_id=agent_id, phone=phone
     )
-    page = Paginator(sessions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(sessions, HISTORY_PAGE_SIZE)
+    # Counting a large history costs more than the page; the count is cached until a write.
+    paginator.count = selectors.history_count(request.user, sessions, (status, agent_id, phone))
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "sandbox/list.html",

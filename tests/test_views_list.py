@@ -80,3 +80,23 @@ def test_status_filter_offers_kapsos_unknown_statuses_by_name(kapso, alice_clien
     html = alice_client.get(URL).content.decode()
     assert '<option value="paused_by_kapso">Paused by kapso</option>' in html
     assert '<option value="pending_activation">Pending activation</option>' in html
+
+
+def test_history_count_and_statuses_are_cached_until_a_write(
+    kapso, alice_client, alice, django_assert_num_queries
+):
+    make_session(alice, "+14155552671")
+    first = alice_client.get(URL)
+    assert first.context["page"].paginator.count == 1
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as cold:
+        alice_client.get(URL, {"phone": "4155"})
+    with CaptureQueriesContext(connection) as warm:
+        again = alice_client.get(URL, {"phone": "4155"})
+    assert len(warm) == len(cold) - 1  # no COUNT again (the statuses were cached before)
+    assert not [q for q in warm if "COUNT" in q["sql"] or "DISTINCT" in q["sql"]]
+    assert again.context["page"].paginator.count == 1
+    make_session(alice, "+14155552672")  # a write: the figures are recomputed
+    assert alice_client.get(URL, {"phone": "4155"}).context["page"].paginator.count == 2
