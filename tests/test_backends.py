@@ -9,10 +9,7 @@ only on PostgreSQL or Redis and are skipped, saying so, on a machine without the
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache, caches
@@ -21,10 +18,10 @@ from django.utils import timezone
 
 from sandbox import services
 from sandbox.models import Agent, SandboxSession
+from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
 # What django-environ makes of each URL scheme the project documents.
 VENDORS = {"sqlite": "sqlite", "postgres": "postgresql", "postgresql": "postgresql"}
 database_url = os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")
@@ -139,24 +136,10 @@ def test_redis_is_shared_with_another_process(kapso):
         "from django.core.cache import cache; from sandbox.services import AGENTS_FRESH_KEY; "
         "print(cache.get(AGENTS_FRESH_KEY))"
     )
-    env = {**os.environ}  # the suite's settings module and its DATABASE_URL / CACHE_URL
-    seen = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    # The child inherits the suite's settings module and its DATABASE_URL / CACHE_URL.
+    seen = run_python(script)
     assert seen.returncode == 0, seen.stderr
     assert seen.stdout.strip() == "True"
     cache.delete(services.AGENTS_FRESH_KEY)
-    seen = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    seen = run_python(script)
     assert seen.stdout.strip() == "None"

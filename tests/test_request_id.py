@@ -6,20 +6,16 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
-import subprocess
-import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from sandbox.request_id import HEADER, JsonFormatter, RequestIdFilter, get_request_id
 from tests.conftest import TEST_API_KEY
+from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
@@ -134,15 +130,7 @@ def test_log_format_json_setting_configures_the_console_handler():
         "import django, logging; django.setup(); "
         "logging.getLogger('sandbox.kapso').info('kapso GET /agents -> 200 in 3 ms')"
     )
-    env = {**os.environ, "LOG_FORMAT": "json"}
-    done = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_python(script, LOG_FORMAT="json")
     assert done.returncode == 0, done.stderr
     entry = json.loads(done.stderr.strip().splitlines()[-1])
     assert entry["message"] == "kapso GET /agents -> 200 in 3 ms"
