@@ -181,15 +181,25 @@ def sandbox_session_create(
     existing = _wait_for_claim(key)
     if existing is not None:
         return CreateOutcome(existing, "duplicate")
+    try:
+        session, how = _create_or_adopt(
+            user, phone_number, agent_id, renewed_from, client or get_client()
+        )
+    except BaseException:
+        cache.delete(key)  # whatever went wrong, the next try must not wait for this one
+        raise
+    cache.set(key, session.pk, DUPLICATE_WINDOW_SECONDS)
+    return CreateOutcome(session, how)
+
+
+def _create_or_adopt(user, phone_number, agent_id, renewed_from, client):
     started = timezone.now()
-    client = client or get_client()
     try:
         data = client.create_session(phone_number=phone_number, agent_id=agent_id)
         how = "created"
     except KapsoError as exc:
         data = _find_lost_session(phone_number, agent_id, since=started) if exc.maybe_sent else None
         if data is None:
-            cache.delete(key)
             _record_failure(user, phone_number, agent_id, exc)
             raise
         how = "adopted"
@@ -198,15 +208,13 @@ def sandbox_session_create(
     )
     if session.created_by_id != user.pk:
         # Another teammate adopted the same session a moment earlier: it is theirs.
-        cache.delete(key)
         error = KapsoError(
             "Kapso's answer was lost, and the only matching session belongs to someone "
             "else. Try again."
         )
         _record_failure(user, phone_number, agent_id, error)
         raise error
-    cache.set(key, session.pk, DUPLICATE_WINDOW_SECONDS)
-    return CreateOutcome(session, how)
+    return session, how
 
 
 def _wait_for_claim(key: str) -> SandboxSession | None:
