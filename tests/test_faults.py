@@ -135,7 +135,7 @@ def test_long_retry_after_is_not_waited_in_a_page(faulty):
     started = time.monotonic()
     with pytest.raises(Exception, match="try again in 60 s"):
         get_client().list_agents()
-    assert time.monotonic() - started < TIMEOUT
+    assert time.monotonic() - started < TIMEOUT + 1  # not the 60 s Kapso asked for
 
 
 def test_status_polling_survives_faults(faulty, alice_client, alice, settings):
