@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 VERSION_KEY = "sandbox:history-version"
 TTL_SECONDS = 10 * 60
@@ -31,7 +32,10 @@ def bump() -> None:
 
 
 def on_session_written(sender, **kwargs) -> None:
+    # Now, and again once the write is committed: a page that read the old rows between
+    # the two cached them under the first new version, which the second discards.
     bump()
+    transaction.on_commit(bump)
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:

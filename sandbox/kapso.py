@@ -123,6 +123,10 @@ class KapsoClient:
             status,
             (time.monotonic() - started) * 1000,
         )
+        if not 200 <= status < 300:
+            # Kapso's words are shown to people; a key it echoes back must not be, not
+            # even a prefix left by cutting a long message short.
+            raw = raw.replace(self._api_key.encode(), b"[redacted]")
         body = _decode_json(raw)
         if 200 <= status < 300:
             if b"\\u0000" in raw:

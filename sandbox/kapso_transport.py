@@ -20,12 +20,18 @@ _current = threading.local()
 
 
 def _register(sock) -> None:
-    sockets = getattr(_current, "sockets", None)
-    if sockets is not None and sock is not None:
-        sockets.append(sock)
+    deadline = getattr(_current, "deadline", None)
+    if deadline is not None and sock is not None:
+        deadline.watch(sock)
 
 
 class _Registering:
+    def _new_conn(self):
+        # The raw socket, before any TLS handshake: a slow handshake is cut too.
+        sock = super()._new_conn()
+        _register(sock)
+        return sock
+
     def connect(self) -> None:
         super().connect()
         _register(self.sock)
@@ -66,20 +72,35 @@ class Deadline:
         self.seconds = max(seconds, 0.0)
         self.expired = False
         self._sockets: list = []
+        self._lock = threading.Lock()
         self._timer = threading.Timer(self.seconds, self._expire)
         self._timer.daemon = True
 
     def __enter__(self) -> Deadline:
-        _current.sockets = self._sockets
+        _current.deadline = self
         self._timer.start()
         return self
 
     def __exit__(self, *exc_info) -> None:
         self._timer.cancel()
-        _current.sockets = None
+        _current.deadline = None
+
+    def watch(self, sock) -> None:
+        """Cut `sock` at the deadline, or at once if the deadline has already passed."""
+        with self._lock:
+            if not self.expired:
+                self._sockets.append(sock)
+                return
+        _shut(sock)
 
     def _expire(self) -> None:
-        self.expired = True
-        for sock in list(self._sockets):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)

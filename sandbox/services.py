@@ -25,6 +25,7 @@ AGENTS_FRESH_KEY = "sandbox:agents-fresh"
 # A repeat of the same create within this window returns the first one's session.
 DUPLICATE_WINDOW_SECONDS = 30
 CLAIM_PENDING = "pending"
+CLAIM_UNKNOWN = "outcome-unknown"
 # The look-up after a lost answer gets its own short budget, on top of KAPSO_TIMEOUT.
 LOOKUP_TIMEOUT_SECONDS = 3.0
 REFRESH_CLAIM_KEY = "sandbox:refresh-claim:{pk}"
@@ -59,6 +60,14 @@ def agent_upsert(
         known = Agent.objects.filter(kapso_id=data.id).first()
     if known is not None and all(getattr(known, k) == v for k, v in fields.items()):
         return known
+    if (
+        listed is None
+        and known is not None
+        and data.updated_at
+        and known.kapso_updated_at
+        and data.updated_at < known.kapso_updated_at
+    ):
+        return known  # an old session's copy of the agent must not undo a rename
     agent, _ = Agent.objects.update_or_create(
         kapso_id=data.id,
         defaults={**fields, "synced_at": timezone.now()},
@@ -148,6 +157,12 @@ class CreateOutcome:
     how: str = "created"
 
 
+class SessionOutcomeUnknown(KapsoError):
+    """The same create just failed in a way that may have made the session at Kapso."""
+
+    kind = "outcome_unknown"
+
+
 class SessionCreateInProgress(KapsoError):
     """The same create is still waiting for Kapso in another request."""
 
@@ -185,6 +200,14 @@ def sandbox_session_create(
         session, how = _create_or_adopt(
             user, phone_number, agent_id, renewed_from, client or get_client()
         )
+    except KapsoError as exc:
+        if exc.maybe_sent:
+            # Kapso may have made it: a repeat now (the double click still waiting) must
+            # not make a second one. It gets this answer until the window passes.
+            cache.set(key, (CLAIM_UNKNOWN, exc.message), DUPLICATE_WINDOW_SECONDS)
+        else:
+            cache.delete(key)
+        raise
     except BaseException:
         cache.delete(key)  # whatever went wrong, the next try must not wait for this one
         raise
@@ -224,6 +247,11 @@ def _wait_for_claim(key: str) -> SandboxSession | None:
         if cache.add(key, CLAIM_PENDING, int(settings.KAPSO_TIMEOUT + LOOKUP_TIMEOUT_SECONDS + 5)):
             return None
         value = cache.get(key)
+        if isinstance(value, tuple | list) and value and value[0] == CLAIM_UNKNOWN:
+            raise SessionOutcomeUnknown(
+                f"{value[1]} Wait {DUPLICATE_WINDOW_SECONDS} s before asking again, so a "
+                "second session is not made by mistake."
+            )
         if isinstance(value, int):
             session = SandboxSession.objects.filter(pk=value).first()
             if session is not None:
@@ -246,10 +274,12 @@ def _find_lost_session(
         page = get_client(timeout=LOOKUP_TIMEOUT_SECONDS).list_sessions(page=1, per_page=20)
     except KapsoError:
         return None
-    known = set(
-        SandboxSession.objects.filter(kapso_id__in=[i.id for i in page.items]).values_list(
-            "kapso_id", flat=True
-        )
+    # Sessions someone owns are not ours to adopt; one a sync stored without a creator
+    # (it got there first) is.
+    owned = set(
+        SandboxSession.objects.filter(
+            kapso_id__in=[i.id for i in page.items], created_by__isnull=False
+        ).values_list("kapso_id", flat=True)
     )
     # Clocks differ; a minute of slack on "created since we asked" is plenty.
     earliest = since - timedelta(seconds=60)
@@ -258,7 +288,7 @@ def _find_lost_session(
         for item in page.items  # newest first
         if item.phone_number == phone_number
         and (item.created_at is None or item.created_at >= earliest)
-        and item.id not in known
+        and item.id not in owned
     ]
     return pick_lost_session(candidates, agent_id, lambda item: item.agent.id)
 

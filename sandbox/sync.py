@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from sandbox.kapso import KapsoClient, get_client
 from sandbox.kapso_errors import KapsoError, KapsoRateLimitedError
 from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
 from sandbox.services import (
+    LOOKUP_TIMEOUT_SECONDS,
     agent_list_refresh,
     agent_upsert,
     pick_lost_session,
@@ -123,6 +125,18 @@ def _store_page(
                 for name, value in values.items():
                     setattr(current, name, value)
                 to_update.append(current)
+        unowned = [
+            existing[item.id]
+            for item in items
+            if item.id in existing and existing[item.id].created_by_id is None
+        ]
+        for attempt, kapso_id in _attribute_lost_creates(unowned):
+            # Stored earlier without a creator (a sync got there before the failure was
+            # recorded): now it is the teammate's.
+            session = existing[kapso_id]
+            session.save(update_fields=["created_by", "requested_agent_id"])
+            attempt.session = session
+            attempt.save(update_fields=["session"])
         if to_create:
             claimed = _attribute_lost_creates(to_create)
             # A session the dashboard created meanwhile wins its creator; Kapso's data wins
@@ -144,8 +158,15 @@ def _store_page(
     report.updated += len(to_update)
 
 
-# How far apart a lost create and the session Kapso made for it may be.
-LOST_CREATE_WINDOW = timedelta(minutes=10)
+# Kapso makes the session between the request leaving and the failure being recorded
+# (at most the call's and the look-up's budgets); a minute each side for clock skew.
+CLOCK_SLACK = timedelta(seconds=60)
+
+
+def _made_for(attempt, session) -> bool:
+    budget = timedelta(seconds=settings.KAPSO_TIMEOUT + LOOKUP_TIMEOUT_SECONDS)
+    earliest = attempt.created_at - budget - CLOCK_SLACK
+    return earliest <= session.created_at <= attempt.created_at + CLOCK_SLACK
 
 
 def _attribute_lost_creates(sessions: list[SandboxSession]) -> list[tuple]:
@@ -155,6 +176,8 @@ def _attribute_lost_creates(sessions: list[SandboxSession]) -> list[tuple]:
     the session Kapso made for it (same phone, the requested agent, within minutes) is
     the teammate's, not an orphan only staff can see.
     """
+    if not sessions:
+        return []
     attempts = list(
         FailedSessionAttempt.objects.filter(
             outcome_unknown=True,
@@ -169,7 +192,7 @@ def _attribute_lost_creates(sessions: list[SandboxSession]) -> list[tuple]:
             for s in sessions
             if s.created_by_id is None
             and s.phone_number == attempt.phone_number
-            and abs(s.created_at - attempt.created_at) <= LOST_CREATE_WINDOW
+            and _made_for(attempt, s)
         ]
         match = pick_lost_session(candidates, attempt.agent_id, lambda s: s.agent.kapso_id)
         if match is not None:

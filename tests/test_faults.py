@@ -224,3 +224,88 @@ def test_lost_answer_with_another_agent_id_form_is_still_found():
     assert pick_lost_session([only, exact], sent, lambda i: i.agent.id) is exact
     # Two strangers for the same phone: guessing could hand over someone else's session.
     assert pick_lost_session([only, item("agent-x")], sent, lambda i: i.agent.id) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_submit_after_a_lost_answer_does_not_make_a_second_session(faulty, alice):
+    # Kapso makes the session but answers too late, and the look-up fails: the outcome
+    # is unknown. The second click, still waiting, must not send a second create.
+    arm(faulty, "delay", delay=2)
+    arm(faulty, "status", path=CREATE, method="GET", status=503, times=5)
+    clients = [Client() for _ in range(2)]
+    for client in clients:
+        client.force_login(alice)
+    pages: list[str] = []
+
+    def submit(client):
+        pages.append(client.post(URL, TYPED).content.decode())
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    calls = requests.get(f"{faulty.url}/_emulator/calls", timeout=5).json()["calls"]
+    assert calls["POST /api/v1/sandbox_sessions"] == 1
+    assert all("may still have made the session" in page for page in pages)
+    assert any("before asking again" in page for page in pages)
+
+
+def test_session_a_sync_stored_first_still_goes_to_its_teammate(faulty, alice, alice_client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sandbox.models import FailedSessionAttempt
+
+    # The sync runs while the create is in flight, so the session is stored unowned; then
+    # the create's answer is lost and its look-up fails.
+    emulator_control(
+        faulty, "sessions", {"phone_number": "+14155552671", "agent_id": "agent-support-01"}
+    )
+    call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
+    orphan = SandboxSession.objects.get()
+    assert orphan.created_by is None
+    FailedSessionAttempt.objects.create(
+        created_by=alice,
+        phone_number="+14155552671",
+        agent_id="agent-support-01",
+        error_kind="timeout",
+        error_message="lost",
+        outcome_unknown=True,
+    )
+    call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
+    orphan.refresh_from_db()
+    assert orphan.created_by == alice
+    assert FailedSessionAttempt.objects.get().session == orphan
+
+
+def test_an_older_session_made_elsewhere_is_not_handed_to_a_teammate(faulty, alice):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from sandbox.models import FailedSessionAttempt
+
+    eight_minutes_ago = (timezone.now() - timedelta(minutes=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    emulator_control(
+        faulty,
+        "sessions",
+        {
+            "phone_number": "+14155552671",
+            "agent_id": "agent-sales-02",
+            "created_at": eight_minutes_ago,
+        },
+    )
+    FailedSessionAttempt.objects.create(
+        created_by=alice,
+        phone_number="+14155552671",
+        agent_id="agent-support-01",
+        error_kind="timeout",
+        error_message="lost",
+        outcome_unknown=True,
+    )
+    call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
+    assert SandboxSession.objects.get().created_by is None

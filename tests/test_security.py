@@ -211,3 +211,13 @@ def test_key_stays_out_of_failures_recorded_for_admins(scripted, alice_client):
     assert "bad key [redacted]" in attempt.error_message
     assert TEST_API_KEY not in attempt.error_message
     assert TEST_API_KEY not in alice_client.get("/").content.decode()
+
+
+def test_no_prefix_of_the_key_survives_a_cut_message(scripted, alice_client):
+    from sandbox.models import FailedSessionAttempt
+
+    # The key straddles the 300-character cut of Kapso's message.
+    scripted.reply = Reply(status=422, body={"error": "x" * 285 + " " + TEST_API_KEY})
+    alice_client.post("/", {"phone_number": "+14155552671", "agent_id": "agent-x"})
+    message = FailedSessionAttempt.objects.get().error_message
+    assert TEST_API_KEY[:10] not in message

@@ -8,6 +8,7 @@ from sandbox import services
 from sandbox.kapso import get_client
 from sandbox.kapso_errors import KapsoError, KapsoNotFoundError
 from sandbox.models import Agent, FailedSessionAttempt, SandboxSession
+from tests.conftest import load_fixture
 from tests.scripted_server import Reply
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,22 @@ def test_agents_no_longer_listed_are_hidden_but_kept(kapso):
 
 
 def test_every_kapso_failure_is_a_kapso_error(scripted, alice):
-    for reply in (Reply(status=500), Reply(status=201, body="garbage"), Reply(status=410)):
+    replies = (Reply(status=500), Reply(status=201, body="garbage"), Reply(status=410))
+    # Distinct phones: a repeat of a create whose outcome is unknown is held back on purpose.
+    for i, reply in enumerate(replies):
         scripted.reply = reply
         with pytest.raises(KapsoError):
-            services.sandbox_session_create(user=alice, phone_number="+14155552671", agent_id="a")
+            services.sandbox_session_create(
+                user=alice, phone_number=f"+1415555267{i}", agent_id="a"
+            )
     assert FailedSessionAttempt.objects.count() == 3
+
+
+def test_a_repeat_after_an_unknown_outcome_is_held_back(scripted, alice):
+    scripted.reply = Reply(status=201, body="garbage")  # Kapso probably made it
+    with pytest.raises(KapsoError):
+        services.sandbox_session_create(user=alice, phone_number="+14155552671", agent_id="a")
+    scripted.reply = Reply(status=201, body=load_fixture("create_sandbox_session.response.json"))
+    with pytest.raises(services.SessionOutcomeUnknown, match="before asking again"):
+        services.sandbox_session_create(user=alice, phone_number="+14155552671", agent_id="a")
+    assert [r.method for r in scripted.requests].count("POST") == 1

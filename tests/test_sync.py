@@ -181,3 +181,15 @@ def test_an_agent_first_seen_inside_a_session_is_not_offered():
     data = load_fixture("create_sandbox_session.response.json")["data"]
     sync._store_page([parse_session(data)], {}, sync.SyncReport())
     assert Agent.objects.get(kapso_id=data["agent"]["id"]).listed is False
+
+
+def test_an_old_sessions_copy_of_its_agent_does_not_undo_a_rename():
+    from sandbox.kapso_types import parse_agent, parse_session
+    from sandbox.models import Agent
+    from sandbox.services import agent_upsert
+
+    data = load_fixture("create_sandbox_session.response.json")["data"]
+    renamed = {**data["agent"], "name": "Renamed agent", "updated_at": "2030-01-01T00:00:00Z"}
+    agent_upsert(parse_agent(renamed), listed=True)  # Kapso's agent list, newer
+    sync._store_page([parse_session(data)], {}, sync.SyncReport())  # an old session's copy
+    assert Agent.objects.get(kapso_id=data["agent"]["id"]).name == "Renamed agent"

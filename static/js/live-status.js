@@ -18,6 +18,8 @@
   let final = root.dataset.final === "true";
   let delay = POLL_MS;
   let timer = null;
+  let inFlight = false; // one request at a time: a late answer never overwrites a newer one
+  let expiryChecked = false;
 
   function show(state) {
     badge.textContent = state.label;
@@ -48,7 +50,8 @@
 
   async function poll() {
     timer = null;
-    if (final || document.hidden) return;
+    if (final || document.hidden || inFlight) return;
+    inFlight = true;
     try {
       const response = await fetch(root.dataset.statusUrl, {
         headers: { Accept: "application/json" },
@@ -59,6 +62,8 @@
       delay = POLL_MS;
     } catch {
       delay = Math.min(delay * 2, MAX_BACKOFF_MS); // the dashboard itself is unreachable
+    } finally {
+      inFlight = false;
     }
     schedule();
   }
@@ -81,10 +86,17 @@
     const left = Math.floor((Date.parse(countdown.dataset.expiresAt) - Date.now()) / 1000);
     if (left <= 0) {
       countdown.textContent = "0:00:00";
-      if (!final) pollNow(); // let the server say "expired"
-      setTimeout(tick, 1000); // a later answer may move the expiry
+      // Once, let the server say "expired" (an active session stops polling, so it must
+      // be asked); a later answer may move the expiry, so keep ticking.
+      if (!expiryChecked && !inFlight) {
+        expiryChecked = true;
+        final = false;
+        pollNow();
+      }
+      setTimeout(tick, 1000);
       return;
     }
+    expiryChecked = false;
     const h = Math.floor(left / 3600);
     const m = String(Math.floor((left % 3600) / 60)).padStart(2, "0");
     const s = String(left % 60).padStart(2, "0");
