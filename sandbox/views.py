@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -177,10 +180,6 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the cache both answer; 503 naming what is down."""
-    import uuid
-
-    from django.core.cache import cache
-
     checks = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:

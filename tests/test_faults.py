@@ -14,6 +14,7 @@ from sandbox.kapso import get_client
 from sandbox.models import FailedSessionAttempt, SandboxSession
 from sandbox.services import LOOKUP_TIMEOUT_SECONDS
 from tests.conftest import emulator_control
+from tests.factories import make_lost_attempt
 
 pytestmark = pytest.mark.django_db
 CREATE = "/api/v1/sandbox_sessions"
@@ -266,14 +267,7 @@ def test_session_a_sync_stored_first_still_goes_to_its_teammate(faulty, alice, a
     call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
     orphan = SandboxSession.objects.get()
     assert orphan.created_by is None
-    FailedSessionAttempt.objects.create(
-        created_by=alice,
-        phone_number="+14155552671",
-        agent_id="agent-support-01",
-        error_kind="timeout",
-        error_message="lost",
-        outcome_unknown=True,
-    )
+    make_lost_attempt(alice)
     call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
     orphan.refresh_from_db()
     assert orphan.created_by == alice
@@ -287,8 +281,6 @@ def test_an_older_session_made_elsewhere_is_not_handed_to_a_teammate(faulty, ali
     from django.core.management import call_command
     from django.utils import timezone
 
-    from sandbox.models import FailedSessionAttempt
-
     eight_minutes_ago = (timezone.now() - timedelta(minutes=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
     emulator_control(
         faulty,
@@ -299,13 +291,6 @@ def test_an_older_session_made_elsewhere_is_not_handed_to_a_teammate(faulty, ali
             "created_at": eight_minutes_ago,
         },
     )
-    FailedSessionAttempt.objects.create(
-        created_by=alice,
-        phone_number="+14155552671",
-        agent_id="agent-support-01",
-        error_kind="timeout",
-        error_message="lost",
-        outcome_unknown=True,
-    )
+    make_lost_attempt(alice)
     call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
     assert SandboxSession.objects.get().created_by is None
