@@ -37,9 +37,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so every log line of a request (Kapso calls included) carries its id.
-    "sandbox.request_id.RequestIdMiddleware",
+    "sandbox.web.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "sandbox.security.ContentSecurityPolicyMiddleware",
+    "sandbox.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,7 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sandbox.context_processors.kapso_mode",
+                "sandbox.web.context_processors.kapso_mode",
             ],
         },
     },
@@ -152,7 +152,7 @@ if len(_proxy_ssl_header) == 2:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-DEFAULT_EXCEPTION_REPORTER_FILTER = "sandbox.security.AlwaysSafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "sandbox.web.security.AlwaysSafeExceptionReporterFilter"
 # No inline script or style anywhere, the admin included, so the policy can say 'self'.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -188,12 +188,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_kapso_key": {"()": "sandbox.log_filters.RedactKapsoKey"},
-        "request_id": {"()": "sandbox.request_id.RequestIdFilter"},
+        "redact_kapso_key": {"()": "sandbox.web.log_filters.RedactKapsoKey"},
+        "request_id": {"()": "sandbox.web.request_id.RequestIdFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
-        "json": {"()": "sandbox.request_id.JsonFormatter"},
+        "json": {"()": "sandbox.web.request_id.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sandbox.login_throttle import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from sandbox.web.login_throttle import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 # Both login pages count failures against the same per-account and per-address limits.
 admin.site.login_form = ThrottledAdminAuthenticationForm

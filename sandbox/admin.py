@@ -7,9 +7,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from sandbox.admin_actions import export_csv, refresh_from_kapso
+from sandbox.history import filter_by_status, status_choices
 from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
-from sandbox.qr import qr_svg
-from sandbox.selectors import filter_by_status, status_choices
+from sandbox.qr import shared_qr_svg
 
 
 class ShownStatusFilter(admin.SimpleListFilter):
@@ -75,7 +75,7 @@ class SandboxSessionAdmin(admin.ModelAdmin):
     def qr_preview(self, obj: SandboxSession) -> str:
         if not obj.activation_link:
             return "—"
-        svg = qr_svg(obj.activation_link, label=f"QR code for {obj.activation_link}")
+        svg = shared_qr_svg(obj.activation_link, label=f"QR code for {obj.activation_link}")
         # qr_svg is XML written by qrcode from a link the Kapso parser vetted.
         return format_html('<div class="qr-preview">{}</div>', mark_safe(svg))  # noqa: S308
 

@@ -10,8 +10,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
-from sandbox.kapso_errors import KapsoError, KapsoRateLimitedError
-from sandbox.services import sandbox_session_refresh
+from sandbox.kapso import KapsoError, KapsoRateLimitedError, with_rate_limit_waits
+from sandbox.sessions import sandbox_session_refresh
 
 CSV_COLUMNS = (
     ("kapso_id", lambda s: s.kapso_id),
@@ -68,7 +68,10 @@ def refresh_from_kapso(modeladmin, request, queryset):
             )
             return
         try:
-            sandbox_session_refresh(session)
+            # Kapso's rate limit is waited out while the request's budget allows.
+            with_rate_limit_waits(
+                lambda s=session: sandbox_session_refresh(s), give_up_after=stop_at
+            )
             done += 1
         except KapsoRateLimitedError as exc:
             modeladmin.message_user(

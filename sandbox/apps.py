@@ -9,14 +9,15 @@ class SandboxConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from sandbox import history_cache, security  # noqa: F401  (security: deploy checks)
+        from sandbox import history
         from sandbox.models import SandboxSession
+        from sandbox.web import security  # noqa: F401  (deploy checks)
 
         # Any saved or deleted session invalidates the cached history figures; bulk
         # writes (sync) bump the version themselves, as signals do not fire for them.
         for signal in (post_save, post_delete):
             signal.connect(
-                history_cache.on_session_written,
+                history.on_session_written,
                 sender=SandboxSession,
                 dispatch_uid=f"history-cache-{signal}",
             )

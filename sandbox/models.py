@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -13,20 +15,28 @@ def status_label(status: str) -> str:
     return status.replace("_", " ").strip().capitalize()
 
 
-# What Kapso says about a session: refreshed from every answer, never edited here.
-KAPSO_SESSION_FIELDS = (
-    "agent",
-    "phone_number",
-    "status",
-    "activation_code",
-    "activation_message",
-    "activation_link",
-    "activated_at",
-    "expires_at",
-    "kapso_created_at",
-    "kapso_updated_at",
-    "raw_payload",
-)
+# What Kapso says about a session, as model field -> attribute of Kapso's session
+# (sandbox.kapso.types.SandboxSession): refreshed from every answer, never edited here.
+_COPIED_FROM_KAPSO = {
+    "phone_number": "phone_number",
+    "status": "status",
+    "activation_code": "activation_code",
+    "activation_message": "activation_message",
+    "activation_link": "activation_link",
+    "activated_at": "activated_at",
+    "expires_at": "expires_at",
+    "kapso_created_at": "created_at",
+    "kapso_updated_at": "updated_at",
+}
+KAPSO_SESSION_FIELDS = ("agent", *_COPIED_FROM_KAPSO, "raw_payload")
+
+
+def kapso_session_fields(data: Any, agent: Agent) -> dict[str, Any]:
+    """The one map from Kapso's session to our fields (create, refresh, sync, the admin)."""
+    fields: dict[str, Any] = {"agent": agent}
+    fields.update({name: getattr(data, attr) for name, attr in _COPIED_FROM_KAPSO.items()})
+    fields["raw_payload"] = data.raw
+    return fields
 
 
 class Agent(models.Model):
@@ -154,3 +164,43 @@ class FailedSessionAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone_number} · {self.agent_id} · {self.error_kind}"
+
+
+class IdempotencyRecord(models.Model):
+    """A request that must be carried out at most once per key: a create from the form
+    (a double click, a second tab) or, with its `Idempotency-Key`, from the API.
+
+    The unique constraint is the whole guard: the first request inserts the row and does
+    the work; a repeat finds the row and gets its result. See sandbox/idempotency.py.
+    """
+
+    PENDING = "pending"
+    DONE = "done"
+    UNKNOWN = "outcome_unknown"
+    STATES = [(PENDING, "in progress"), (DONE, "done"), (UNKNOWN, "outcome unknown")]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Where the key comes from ("form", "api"): keys of one door never answer the other.
+    scope = models.CharField(max_length=16)
+    key = models.CharField(max_length=255)
+    # What was asked, hashed: the same key with another request is refused, not answered.
+    fingerprint = models.CharField(max_length=64)
+    state = models.CharField(max_length=16, choices=STATES, default=PENDING)
+    session = models.ForeignKey(
+        SandboxSession, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The HTTP status of the first answer (201 made, 200 reused), for the API's replay.
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # A pending row expires when its request can no longer be running; a finished one
+    # when repeats stop being answered from it.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="one_request_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key[:12]} · {self.state}"

@@ -7,9 +7,11 @@ payload from the status endpoint, so the words live in one place.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
 
 from sandbox.models import SandboxSession
+from sandbox.qr import shared_qr_svg
 
 
 def _when(moment) -> str:
@@ -55,3 +57,12 @@ def status_payload(session: SandboxSession, *, error: str | None = None) -> dict
         "last_synced_at": session.last_synced_at.isoformat() if session.last_synced_at else None,
         "error": error,
     }
+
+
+def qr_label(session: SandboxSession) -> str:
+    return f"QR code that opens WhatsApp with the activation code {session.activation_code}"
+
+
+def inline_qr(session: SandboxSession) -> SafeString:
+    # The SVG is built by qrcode's XML writer from a link the Kapso parser has vetted.
+    return mark_safe(shared_qr_svg(session.activation_link, label=qr_label(session)))  # noqa: S308

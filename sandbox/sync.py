@@ -10,28 +10,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox import history_cache, kapso_types
-from sandbox.kapso import KapsoClient, get_client
-from sandbox.kapso_errors import KapsoError, KapsoRateLimitedError
-from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
-from sandbox.services import (
-    LOOKUP_TIMEOUT_SECONDS,
-    agent_list_refresh,
-    agent_upsert,
-    pick_lost_session,
-    sandbox_session_refresh,
+from sandbox import history, lost_creates
+from sandbox.agents import agent_list_refresh, agent_upsert
+from sandbox.gateway import get_client
+from sandbox.kapso import KapsoClient, KapsoError, types, with_rate_limit_waits
+from sandbox.models import (
+    KAPSO_SESSION_FIELDS,
+    Agent,
+    FailedSessionAttempt,
+    SandboxSession,
+    kapso_session_fields,
 )
+from sandbox.sessions import sandbox_session_refresh
 
 PER_PAGE = 100
-# Kapso's windows are one minute; a few waits ride out a busy minute, more means trouble.
-MAX_RATE_LIMIT_WAITS = 5
 SESSION_FIELDS = (*KAPSO_SESSION_FIELDS, "last_synced_at", "last_sync_error")
+Sleep = Callable[[float], None]
+OnWait = Callable[[int], None]
 
 
 @dataclass
@@ -47,45 +48,38 @@ class SyncReport:
     def seen(self) -> int:
         return self.created + self.updated + self.unchanged + self.failed
 
+    def counting(self, on_wait: OnWait | None) -> OnWait:
+        """`on_wait` that also counts the wait in this report."""
+
+        def count(seconds: int) -> None:
+            self.rate_limit_waits += 1
+            if on_wait:
+                on_wait(seconds)
+
+        return count
+
 
 Progress = Callable[[int, int, SyncReport], None]
-
-
-def with_rate_limit_waits(call, report: SyncReport, sleep=time.sleep, on_wait=None):
-    """Run `call`; on 429 wait as long as Kapso asks and try again, a few times at most."""
-    for attempt in range(MAX_RATE_LIMIT_WAITS + 1):
-        try:
-            return call()
-        except KapsoRateLimitedError as exc:
-            if attempt == MAX_RATE_LIMIT_WAITS:
-                raise
-            report.rate_limit_waits += 1
-            if on_wait:
-                on_wait(exc.retry_after)
-            sleep(exc.retry_after)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def sync_kapso(
     *,
     client: KapsoClient | None = None,
     progress: Progress | None = None,
-    sleep=time.sleep,
-    on_wait=None,
+    sleep: Sleep = time.sleep,
+    on_wait: OnWait | None = None,
 ) -> SyncReport:
     """Import agents, then every session page by page. Raises KapsoError if Kapso fails
     beyond rate limiting; what was stored until then stays, and a re-run carries on."""
     client = client or get_client()
     report = SyncReport()
-    with_rate_limit_waits(lambda: agent_list_refresh(client=client), report, sleep, on_wait)
+    waits = {"sleep": sleep, "on_wait": report.counting(on_wait)}
+    with_rate_limit_waits(lambda: agent_list_refresh(client=client), **waits)
     agents = {agent.kapso_id: agent for agent in Agent.objects.all()}
     number, total_pages = 1, 1
     while number <= total_pages:
         page = with_rate_limit_waits(
-            lambda n=number: client.list_sessions(page=n, per_page=PER_PAGE),
-            report,
-            sleep,
-            on_wait,
+            lambda n=number: client.list_sessions(page=n, per_page=PER_PAGE), **waits
         )
         total_pages = page.total_pages
         report.failed += len(page.failures)
@@ -100,7 +94,7 @@ def sync_kapso(
 
 
 def _store_page(
-    items: list[kapso_types.SandboxSession], agents: dict[str, Agent], report: SyncReport
+    items: list[types.SandboxSession], agents: dict[str, Agent], report: SyncReport
 ) -> None:
     now = timezone.now()
     existing = SandboxSession.objects.in_bulk([item.id for item in items], field_name="kapso_id")
@@ -153,28 +147,18 @@ def _store_page(
         if to_update:
             SandboxSession.objects.bulk_update(to_update, [*SESSION_FIELDS, "updated_at"])
     if to_create or to_update:
-        history_cache.bump()
+        history.bump()
     report.created += len(to_create)
     report.updated += len(to_update)
-
-
-# Kapso makes the session between the request leaving and the failure being recorded
-# (at most the call's and the look-up's budgets); a minute each side for clock skew.
-CLOCK_SLACK = timedelta(seconds=60)
-
-
-def _made_for(attempt, session) -> bool:
-    budget = timedelta(seconds=settings.KAPSO_TIMEOUT + LOOKUP_TIMEOUT_SECONDS)
-    earliest = attempt.created_at - budget - CLOCK_SLACK
-    return earliest <= session.created_at <= attempt.created_at + CLOCK_SLACK
 
 
 def _attribute_lost_creates(sessions: list[SandboxSession]) -> list[tuple]:
     """Give new sessions to the teammates whose create answer was lost on the way.
 
     A FailedSessionAttempt with outcome_unknown is a create that may have reached Kapso;
-    the session Kapso made for it (same phone, the requested agent, within minutes) is
-    the teammate's, not an orphan only staff can see.
+    the session Kapso made for it (lost_creates.match) is the teammate's, not an orphan
+    only staff can see. The attempt is recorded at most the call's and the look-up's
+    budgets after the request left.
     """
     if not sessions:
         return []
@@ -185,43 +169,38 @@ def _attribute_lost_creates(sessions: list[SandboxSession]) -> list[tuple]:
             phone_number__in={s.phone_number for s in sessions},
         ).order_by("created_at")
     )
+    budget = timedelta(seconds=settings.KAPSO_TIMEOUT + lost_creates.LOOKUP_TIMEOUT_SECONDS)
     claimed = []
     for attempt in attempts:
-        candidates = [
-            s
-            for s in sessions
-            if s.created_by_id is None
-            and s.phone_number == attempt.phone_number
-            and _made_for(attempt, s)
-        ]
-        match = pick_lost_session(candidates, attempt.agent_id, lambda s: s.agent.kapso_id)
-        if match is not None:
-            match.created_by_id = attempt.created_by_id
-            match.requested_agent_id = attempt.agent_id
-            claimed.append((attempt, match.kapso_id))
+        found = lost_creates.match(
+            (s for s in sessions if s.created_by_id is None),
+            phone_number=attempt.phone_number,
+            agent_id=attempt.agent_id,
+            asked_from=attempt.created_at - budget,
+            asked_until=attempt.created_at,
+            describe=_describe,
+        )
+        if found is not None:
+            found.created_by_id = attempt.created_by_id
+            found.requested_agent_id = attempt.agent_id
+            claimed.append((attempt, found.kapso_id))
     return claimed
 
 
-def _session_values(item: kapso_types.SandboxSession, agent: Agent, now) -> dict:
+def _describe(session: SandboxSession) -> tuple[str, str, datetime | None]:
+    return session.phone_number, session.agent.kapso_id, session.created_at
+
+
+def _session_values(item: types.SandboxSession, agent: Agent, now: datetime) -> dict:
     return {
-        "agent": agent,
-        "phone_number": item.phone_number,
-        "status": item.status,
-        "activation_code": item.activation_code,
-        "activation_message": item.activation_message,
-        "activation_link": item.activation_link,
-        "activated_at": item.activated_at,
-        "expires_at": item.expires_at,
-        "kapso_created_at": item.created_at,
-        "kapso_updated_at": item.updated_at,
-        "raw_payload": item.raw,
+        **kapso_session_fields(item, agent),
         "last_synced_at": now,
         "last_sync_error": "",
         "updated_at": now,
     }
 
 
-def _agent_for(data: kapso_types.Agent, agents: dict[str, Agent]) -> Agent:
+def _agent_for(data: types.Agent, agents: dict[str, Agent]) -> Agent:
     """The stored agent for Kapso's embedded copy, written only when something differs."""
     agent = agent_upsert(data, known=agents.get(data.id))
     agents[data.id] = agent
@@ -236,12 +215,11 @@ class RefreshReport:
 
 
 def refresh_watched_sessions(
-    *, client: KapsoClient | None = None, sleep=time.sleep, on_wait=None
+    *, client: KapsoClient | None = None, sleep: Sleep = time.sleep, on_wait: OnWait | None = None
 ) -> RefreshReport:
     """Refresh every session that may still change (pending, or active and not lapsed)."""
     client = client or get_client()
     report = RefreshReport()
-    waits = SyncReport()
     now = timezone.now()
     candidates = SandboxSession.objects.filter(
         status__in=[SandboxSession.PENDING, SandboxSession.ACTIVE]
@@ -249,7 +227,9 @@ def refresh_watched_sessions(
     for session in candidates.select_related("agent").iterator():
         try:
             with_rate_limit_waits(
-                lambda s=session: sandbox_session_refresh(s, client=client), waits, sleep, on_wait
+                lambda s=session: sandbox_session_refresh(s, client=client),
+                sleep=sleep,
+                on_wait=on_wait,
             )
             report.refreshed += 1
         except KapsoError as exc:

@@ -1,18 +1,18 @@
 from django.urls import path
 
-from sandbox import views
+from sandbox.views import create, detail, health, history, sharing
 
 app_name = "sandbox"
 
 urlpatterns = [
-    path("", views.session_create, name="create"),
-    path("sessions/", views.session_list, name="list"),
-    path("sessions/<int:pk>/", views.session_detail, name="detail"),
-    path("sessions/<int:pk>/qr.svg", views.session_qr_svg, name="qr_svg"),
-    path("sessions/<int:pk>/qr.png", views.session_qr_png, name="qr_png"),
-    path("sessions/<int:pk>/status.json", views.session_status, name="status"),
-    path("sessions/<int:pk>/renew/", views.session_renew, name="renew"),
-    path("sessions/<int:pk>/share/", views.session_share, name="share"),
-    path("share/<str:token>/", views.shared_session, name="shared"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", create.session_create, name="create"),
+    path("sessions/", history.session_list, name="list"),
+    path("sessions/<int:pk>/", detail.session_detail, name="detail"),
+    path("sessions/<int:pk>/qr.svg", detail.session_qr_svg, name="qr_svg"),
+    path("sessions/<int:pk>/qr.png", detail.session_qr_png, name="qr_png"),
+    path("sessions/<int:pk>/status.json", detail.session_status, name="status"),
+    path("sessions/<int:pk>/renew/", create.session_renew, name="renew"),
+    path("sessions/<int:pk>/share/", sharing.session_share, name="share"),
+    path("share/<str:token>/", sharing.shared_session, name="shared"),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sandbox import services
-from sandbox.kapso import get_client
+from sandbox import sessions
+from sandbox.gateway import get_client
 
 
 def make_session(user, phone: str = "+14155552671", agent_index: int = 0):
     agent_id = get_client().list_agents()[agent_index].id
-    outcome = services.sandbox_session_create(user=user, phone_number=phone, agent_id=agent_id)
+    outcome = sessions.sandbox_session_create(user=user, phone_number=phone, agent_id=agent_id)
     return outcome.session
 
 

@@ -16,7 +16,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone
 
-from sandbox import services
+from sandbox import agents
 from sandbox.models import Agent, SandboxSession
 from tests.processes import run_python
 
@@ -130,7 +130,7 @@ def test_postgres_keeps_the_raw_payload_as_jsonb(alice):
 @on_redis
 def test_redis_is_shared_with_another_process(kapso):
     """The agent-list freshness mark set here is seen by a separate process (a worker)."""
-    services.agent_list_refresh()
+    agents.agent_list_refresh()
     script = (
         "import django; django.setup(); "
         "from django.core.cache import cache; from sandbox.services import AGENTS_FRESH_KEY; "
@@ -140,6 +140,6 @@ def test_redis_is_shared_with_another_process(kapso):
     seen = run_python(script)
     assert seen.returncode == 0, seen.stderr
     assert seen.stdout.strip() == "True"
-    cache.delete(services.AGENTS_FRESH_KEY)
+    cache.delete(agents.AGENTS_FRESH_KEY)
     seen = run_python(script)
     assert seen.stdout.strip() == "None"

@@ -10,9 +10,9 @@ import requests
 from django.test import Client
 from django.urls import reverse
 
-from sandbox.kapso import get_client
+from sandbox.gateway import get_client
+from sandbox.lost_creates import LOOKUP_TIMEOUT_SECONDS
 from sandbox.models import FailedSessionAttempt, SandboxSession
-from sandbox.services import LOOKUP_TIMEOUT_SECONDS
 from tests.conftest import emulator_control
 from tests.factories import make_lost_attempt
 
@@ -213,18 +213,31 @@ def test_lost_create_found_later_by_sync_goes_to_its_teammate(faulty, alice_clie
 def test_lost_answer_with_another_agent_id_form_is_still_found():
     from types import SimpleNamespace
 
-    from sandbox.services import pick_lost_session
+    from django.utils import timezone
+
+    from sandbox.lost_creates import match
 
     def item(agent):
         return SimpleNamespace(agent=SimpleNamespace(id=agent))
 
+    def pick_lost_session(candidates, agent_id):
+        now = timezone.now()
+        return match(
+            candidates,
+            phone_number="+14155552671",
+            agent_id=agent_id,
+            asked_from=now,
+            asked_until=now,
+            describe=lambda i: ("+14155552671", i.agent.id, None),
+        )
+
     sent = "123e4567-e89b-12d3-a456-426614174000"
     only = item("agent-123abc")
-    assert pick_lost_session([only], sent, lambda i: i.agent.id) is only
+    assert pick_lost_session([only], sent) is only
     exact = item(sent)
-    assert pick_lost_session([only, exact], sent, lambda i: i.agent.id) is exact
+    assert pick_lost_session([only, exact], sent) is exact
     # Two strangers for the same phone: guessing could hand over someone else's session.
-    assert pick_lost_session([only, item("agent-x")], sent, lambda i: i.agent.id) is None
+    assert pick_lost_session([only, item("agent-x")], sent) is None
 
 
 @pytest.mark.django_db(transaction=True)

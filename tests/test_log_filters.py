@@ -1,6 +1,6 @@
 import logging
 
-from sandbox.log_filters import REDACTED, RedactKapsoKey
+from sandbox.web.log_filters import REDACTED, RedactKapsoKey
 
 
 def record(msg, *args, exc_info=None):

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.kapso import _decode_json
-from sandbox.kapso_errors import KapsoError, KapsoResponseError
-from sandbox.kapso_types import (
+from sandbox.kapso.client import _decode_json
+from sandbox.kapso.errors import KapsoError, KapsoResponseError
+from sandbox.kapso.types import (
     _E164,
     MAX_LINK_LENGTH,
     check_activation_link,

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sandbox import history_cache
+from sandbox import history as history_cache
 from sandbox.models import Agent, SandboxSession
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_a_missing_select_related_would_be_caught(
     client, django_assert_max_num_queries, alice, monkeypatch
 ):
     """The check itself works: history rows fetched without their agent cost a query each."""
-    from sandbox import selectors
+    from sandbox import history as selectors
 
     real = selectors.sessions_visible_to
     monkeypatch.setattr(

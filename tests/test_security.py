@@ -190,7 +190,7 @@ def test_key_appears_in_no_page_header_error_or_log(
     # local variables of the frames that hold it when something fails in there.
     settings.DEBUG = True
     settings.KAPSO_API_BASE_URL = None  # makes building the client fail inside __init__
-    from sandbox.kapso import get_client
+    from sandbox.gateway import get_client
 
     try:
         get_client(timeout=1.5)

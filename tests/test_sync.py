@@ -156,9 +156,9 @@ def test_sync_stopped_by_a_fault_midway_finishes_on_rerun(kapso, settings):
 
 
 def test_agents_kapso_dropped_stay_hidden_when_sessions_name_them():
-    from sandbox.kapso_types import parse_session
+    from sandbox.agents import agent_choices
+    from sandbox.kapso.types import parse_session
     from sandbox.models import Agent
-    from sandbox.services import agent_choices
 
     data = load_fixture("create_sandbox_session.response.json")["data"]
     Agent.objects.create(kapso_id=data["agent"]["id"], name="Old name", listed=False)
@@ -175,7 +175,7 @@ def test_agents_kapso_dropped_stay_hidden_when_sessions_name_them():
 
 
 def test_an_agent_first_seen_inside_a_session_is_not_offered():
-    from sandbox.kapso_types import parse_session
+    from sandbox.kapso.types import parse_session
     from sandbox.models import Agent
 
     data = load_fixture("create_sandbox_session.response.json")["data"]
@@ -184,9 +184,9 @@ def test_an_agent_first_seen_inside_a_session_is_not_offered():
 
 
 def test_an_old_sessions_copy_of_its_agent_does_not_undo_a_rename():
-    from sandbox.kapso_types import parse_agent, parse_session
+    from sandbox.agents import agent_upsert
+    from sandbox.kapso.types import parse_agent, parse_session
     from sandbox.models import Agent
-    from sandbox.services import agent_upsert
 
     data = load_fixture("create_sandbox_session.response.json")["data"]
     renamed = {**data["agent"], "name": "Renamed agent", "updated_at": "2030-01-01T00:00:00Z"}

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sandbox.views import HISTORY_PAGE_SIZE
+from sandbox.views.history import HISTORY_PAGE_SIZE
 from tests.conftest import emulator_control
 from tests.factories import make_session
 

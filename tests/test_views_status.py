@@ -9,7 +9,7 @@ import requests
 from django.core.cache import cache
 from django.urls import reverse
 
-from sandbox import services
+from sandbox import sessions
 from tests.conftest import emulator_control, load_fixture
 from tests.factories import make_session
 from tests.scripted_server import Reply
@@ -56,7 +56,7 @@ def test_final_sessions_do_not_ask_kapso(kapso, alice_client, alice):
 
 def test_kapso_failure_is_reported_not_raised(scripted, alice_client, alice):
     scripted.reply = Reply(status=201, body=load_fixture("create_sandbox_session.response.json"))
-    session = services.sandbox_session_create(
+    session = sessions.sandbox_session_create(
         user=alice, phone_number="+12345678901", agent_id="agent-123abc"
     ).session
     session.expires_at = None  # the documented example expired in 2023

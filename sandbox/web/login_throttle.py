@@ -13,9 +13,12 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
+from django.http import HttpRequest
+
+from sandbox.counters import count_up
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     if settings.CLIENT_IP_HEADER:
         forwarded = request.META.get(settings.CLIENT_IP_HEADER, "")
         if forwarded:
@@ -27,17 +30,6 @@ def _key(kind: str, value: str) -> str:
     # Django compares usernames after NFKC: a fullwidth "alice" must count against "alice".
     folded = unicodedata.normalize("NFKC", value).strip().casefold()
     return f"login-attempts:{kind}:{hashlib.sha256(folded.encode()).hexdigest()}"
-
-
-def _bump(key: str) -> int:
-    """Count one attempt and return the new count; add() starts a fixed window."""
-    if cache.add(key, 1, settings.LOGIN_THROTTLE_WINDOW):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # the window ended between the two calls
-        cache.add(key, 1, settings.LOGIN_THROTTLE_WINDOW)
-        return 1
 
 
 def _unbump(key: str) -> None:
@@ -55,7 +47,9 @@ class ThrottledLoginMixin:
         minutes = max(1, settings.LOGIN_THROTTLE_WINDOW // 60)
         # Counted before the password is checked, so parallel guesses cannot all slip in
         # under the limit; a success takes its count back.
-        account_tries, address_tries = _bump(account_key), _bump(address_key)
+        window = settings.LOGIN_THROTTLE_WINDOW
+        account_tries = count_up(account_key, window)
+        address_tries = count_up(address_key, window)
         if account_tries > settings.LOGIN_THROTTLE_PER_ACCOUNT:
             raise forms.ValidationError(
                 f"Too many failed logins for this account. Wait up to {minutes} minutes, "

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sandbox.kapso_errors import KapsoResponseError
+from sandbox.kapso.errors import KapsoResponseError
 
 # Bounds keep a hostile or broken answer from filling the database or the page.
 MAX_ID_LENGTH = 255
@@ -78,7 +78,9 @@ def _object(value: Any, what: str) -> dict[str, Any]:
     return value
 
 
-def _string(obj: dict[str, Any], key: str, what: str, *, max_length: int, required=True) -> str:
+def _string(
+    obj: dict[str, Any], key: str, what: str, *, max_length: int, required: bool = True
+) -> str:
     value = obj.get(key)
     if value is None and not required:
         return ""
@@ -140,10 +142,18 @@ def check_activation_link(link: str) -> str:
     return link
 
 
+def _id(obj: dict[str, Any], what: str) -> str:
+    value = _string(obj, "id", what, max_length=MAX_ID_LENGTH)
+    # Ids become URL path segments, where "." and ".." would name another URL.
+    if value.strip(".") == "":
+        raise _bad(f"{what}.id is not an id")
+    return value
+
+
 def parse_agent(value: Any, what: str = "agent") -> Agent:
     obj = _object(value, what)
     return Agent(
-        id=_string(obj, "id", what, max_length=MAX_ID_LENGTH),
+        id=_id(obj, what),
         name=_string(obj, "name", what, max_length=MAX_TEXT_LENGTH),
         description=_string(
             obj, "description", what, max_length=MAX_MESSAGE_LENGTH, required=False
@@ -161,7 +171,7 @@ def parse_session(value: Any, what: str = "session") -> SandboxSession:
         raise _bad(f"{what}.phone_number is not an E.164 number")
     link = _string(obj, "activation_link", what, max_length=MAX_LINK_LENGTH)
     return SandboxSession(
-        id=_string(obj, "id", what, max_length=MAX_ID_LENGTH),
+        id=_id(obj, what),
         phone_number=phone,
         status=_string(obj, "status", what, max_length=64),
         activation_code=_string(obj, "activation_code", what, max_length=64),

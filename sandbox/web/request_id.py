@@ -26,11 +26,6 @@ _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:=+/-]{0,127}")
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default=NO_REQUEST)
 
 
-def get_request_id() -> str:
-    """The id of the request being served in this context, or "-" outside one."""
-    return _current.get()
-
-
 def safe_request_id(value: str | None) -> str | None:
     return value if value and _SAFE.fullmatch(value) else None
 

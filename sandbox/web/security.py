@@ -55,3 +55,22 @@ class AlwaysSafeExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def is_active(self, request) -> bool:
         return True
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        # The Kapso client knows nothing of Django, so it cannot mark its frames with
+        # @sensitive_variables; any local that holds the key is hidden here instead.
+        variables = super().get_traceback_frame_variables(request, tb_frame)
+        key = getattr(settings, "KAPSO_API_KEY", "")
+        if not key:
+            return variables
+        return [
+            (name, self.cleansed_substitute if _holds(value, key) else value)
+            for name, value in variables
+        ]
+
+
+def _holds(value: object, secret: str) -> bool:
+    try:
+        return secret in repr(value)
+    except Exception:  # a broken __repr__ must not break the error page itself
+        return True

@@ -1,0 +1,90 @@
+"""Kapso's agents, cached in the database so the form and the history need not ask Kapso."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from sandbox.gateway import get_client
+from sandbox.kapso import KapsoClient, KapsoError, types
+from sandbox.models import Agent
+
+AGENTS_FRESH_KEY = "sandbox:agents-fresh"
+
+
+@dataclass(frozen=True)
+class AgentChoices:
+    agents: list[Agent]
+    # Why Kapso's list could not be loaded just now, if it could not.
+    error: str | None = None
+
+
+def agent_upsert(
+    data: types.Agent, *, known: Agent | None = None, listed: bool | None = None
+) -> Agent:
+    """Store Kapso's agent; written only when something differs from `known`.
+
+    `listed` is True when the agent came from Kapso's agent list. A copy embedded in a
+    session says nothing about the list (None): it never revives an agent Kapso dropped,
+    and an agent first seen that way stays out of the form.
+    """
+    fields = {
+        "name": data.name,
+        "description": data.description,
+        "project_id": data.project_id,
+        "kapso_created_at": data.created_at,
+        "kapso_updated_at": data.updated_at,
+    }
+    if listed is not None:
+        fields["listed"] = listed
+    if known is None:
+        known = Agent.objects.filter(kapso_id=data.id).first()
+    if known is not None and all(getattr(known, k) == v for k, v in fields.items()):
+        return known
+    if (
+        listed is None
+        and known is not None
+        and data.updated_at
+        and known.kapso_updated_at
+        and data.updated_at < known.kapso_updated_at
+    ):
+        return known  # an old session's copy of the agent must not undo a rename
+    agent, _ = Agent.objects.update_or_create(
+        kapso_id=data.id,
+        defaults={**fields, "synced_at": timezone.now()},
+        create_defaults={"listed": bool(listed), **fields, "synced_at": timezone.now()},
+    )
+    return agent
+
+
+def agent_list_refresh(*, client: KapsoClient | None = None) -> list[Agent]:
+    """Replace the cached agent list with Kapso's; raises KapsoError if Kapso fails."""
+    fetched = (client or get_client()).list_agents()
+    known = {agent.kapso_id: agent for agent in Agent.objects.all()}
+    with transaction.atomic():
+        agents = [agent_upsert(item, known=known.get(item.id), listed=True) for item in fetched]
+        kept = {agent.pk for agent in agents}
+        gone = [a.pk for a in known.values() if a.listed and a.pk not in kept]
+        if gone:
+            Agent.objects.filter(pk__in=gone).update(listed=False)
+    cache.set(AGENTS_FRESH_KEY, True, settings.KAPSO_AGENT_CACHE_SECONDS)
+    return sorted(agents, key=lambda a: (a.name.lower(), a.kapso_id))
+
+
+def agent_choices(
+    *, force_refresh: bool = False, client: KapsoClient | None = None
+) -> AgentChoices:
+    """Agents for the create form: the cached list, reloaded from Kapso when stale.
+
+    When Kapso cannot be reached the last known list is still offered, with the reason.
+    """
+    if force_refresh or not cache.get(AGENTS_FRESH_KEY):
+        try:
+            return AgentChoices(agents=agent_list_refresh(client=client))
+        except KapsoError as exc:
+            return AgentChoices(agents=list(Agent.objects.filter(listed=True)), error=exc.message)
+    return AgentChoices(agents=list(Agent.objects.filter(listed=True)))

@@ -1,0 +1,97 @@
+"""The session history: its rows and filters, and whole-history figures cached until a write.
+
+At 100,000 sessions COUNT(*) and DISTINCT status cost more than the page's own rows.
+Every write of sessions bumps a version in the shared cache, and every cached figure is
+keyed by it, so a cached figure is never stale: it is simply not reused after a change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sandbox.access import sessions_visible_to
+from sandbox.counters import count_up
+from sandbox.models import SandboxSession, status_label
+
+VERSION_KEY = "sandbox:history-version"
+TTL_SECONDS = 10 * 60
+T = TypeVar("T")
+
+
+def session_history(
+    user, *, status: str = "", agent_id: str = "", phone: str = ""
+) -> QuerySet[SandboxSession]:
+    """The history page's rows, newest first, filtered as each row is shown."""
+    sessions = filter_by_status(sessions_visible_to(user), status)
+    if agent_id:
+        sessions = sessions.filter(agent__kapso_id=agent_id)
+    if phone:
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if digits:
+            sessions = sessions.filter(phone_number__contains=digits)
+    return sessions.order_by("-created_at", "-pk")
+
+
+def filter_by_status(sessions: QuerySet[SandboxSession], status: str) -> QuerySet[SandboxSession]:
+    """Sessions whose *shown* status is `status`: a lapsed session counts as expired."""
+    if not status:
+        return sessions
+    lapsed = Q(expires_at__lte=timezone.now()) & ~Q(status=SandboxSession.EXPIRED)
+    if status == SandboxSession.EXPIRED:
+        return sessions.filter(Q(status=SandboxSession.EXPIRED) | lapsed)
+    return sessions.filter(status=status).exclude(lapsed)
+
+
+def status_choices(sessions: QuerySet[SandboxSession]) -> list[tuple[str, str]]:
+    """(value, label) of every status among `sessions`, and always the known three.
+
+    Kapso may invent statuses; whatever it sent is offered next to the known three.
+    """
+    found = set(sessions.order_by().values_list("status", flat=True).distinct())
+    found |= {SandboxSession.PENDING, SandboxSession.ACTIVE, SandboxSession.EXPIRED}
+    return [(value, status_label(value)) for value in sorted(found)]
+
+
+def statuses_in_history(user) -> list[tuple[str, str]]:
+    """`status_choices` of the user's history, cached until sessions change."""
+    scope = "all" if user.is_staff else user.pk
+    return cached("statuses", (scope,), lambda: status_choices(sessions_visible_to(user)))
+
+
+def history_count(user, sessions: QuerySet[SandboxSession], filters: tuple) -> int:
+    """The number of rows the history's filters match, cached until sessions change."""
+    scope = "all" if user.is_staff else user.pk
+    # Status filters move with the clock (a session lapses into "expired" without any
+    # write), so those counts are recomputed at least once a minute.
+    minute = int(time.time() // 60) if filters and filters[0] else 0
+    return cached("count", (scope, minute, *filters), sessions.count)
+
+
+# --- the cache -----------------------------------------------------------------------
+def bump() -> None:
+    """After any write to sessions: cached counts and statuses are recomputed.
+
+    Saves and deletes call it through signals (apps.py); bulk writes call it directly.
+    """
+    count_up(VERSION_KEY, None)
+
+
+def on_session_written(sender, **kwargs) -> None:
+    # Now, and again once the write is committed: a page that read the old rows between
+    # the two cached them under the first new version, which the second discards.
+    bump()
+    transaction.on_commit(bump)
+
+
+def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    version = cache.get(VERSION_KEY, 0)
+    digest = hashlib.sha256(repr((version, parts)).encode()).hexdigest()[:32]
+    return cache.get_or_set(f"sandbox:history:{name}:{digest}", compute, TTL_SECONDS)

@@ -1,0 +1,43 @@
+"""Kapso's REST API, and nothing else: the only code in the dashboard that speaks HTTP to it.
+
+No Django models and no settings in here; `sandbox.gateway` builds a client from settings.
+
+    client = KapsoClient(base_url=..., api_key=..., timeout=10)
+    session = client.create_session(phone_number="+14155552671", agent_id="agent-123")
+
+Every failure is a `KapsoError` (errors.py) with a message fit to show a person.
+"""
+
+from sandbox.kapso import types
+from sandbox.kapso.client import KapsoClient
+from sandbox.kapso.errors import (
+    KapsoAuthError,
+    KapsoConfigurationError,
+    KapsoConnectionError,
+    KapsoError,
+    KapsoNotFoundError,
+    KapsoRateLimitedError,
+    KapsoResponseError,
+    KapsoServerError,
+    KapsoTimeoutError,
+    KapsoUnavailableError,
+    KapsoValidationError,
+)
+from sandbox.kapso.retry import with_rate_limit_waits
+
+__all__ = [
+    "KapsoAuthError",
+    "KapsoClient",
+    "KapsoConfigurationError",
+    "KapsoConnectionError",
+    "KapsoError",
+    "KapsoNotFoundError",
+    "KapsoRateLimitedError",
+    "KapsoResponseError",
+    "KapsoServerError",
+    "KapsoTimeoutError",
+    "KapsoUnavailableError",
+    "KapsoValidationError",
+    "types",
+    "with_rate_limit_waits",
+]

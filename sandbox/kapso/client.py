@@ -1,0 +1,165 @@
+"""The Kapso API as Python calls: agents and sandbox sessions.
+
+One `requests.Session` per client carries the `X-API-Key` header and a User-Agent naming
+the dashboard. Every call has one deadline covering connect, headers, body and retries
+(transport.py), and ends in a typed result from types.py or a `KapsoError` from errors.py.
+The client knows nothing of Django: the settings-aware factory is `sandbox.gateway`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import requests
+
+from sandbox.kapso import types
+from sandbox.kapso.errors import (
+    KapsoConfigurationError,
+    KapsoError,
+    KapsoResponseError,
+    error_for_status,
+)
+from sandbox.kapso.retry import read_retry_wait
+from sandbox.kapso.transport import DeadlineAdapter, send
+
+# One name for every line about Kapso calls, whichever module of the package logs it.
+logger = logging.getLogger("sandbox.kapso")
+
+USER_AGENT = "kapso-sandbox-dashboard/0.1 (python-requests)"
+T = TypeVar("T")
+
+
+class KapsoClient:
+    def __init__(self, *, base_url: str, api_key: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self.timeout = timeout
+        self._session = requests.Session()
+        self._session.mount("http://", DeadlineAdapter())
+        self._session.mount("https://", DeadlineAdapter())
+        self._session.headers.update(
+            {"X-API-Key": api_key, "User-Agent": USER_AGENT, "Accept": "application/json"}
+        )
+        # Proxies and netrc from the environment could reroute the key; the dashboard
+        # talks to the configured base URL and nowhere else.
+        self._session.trust_env = False
+
+    def __repr__(self) -> str:  # never show the key, even in a debugger or traceback
+        return f"<KapsoClient {self.base_url}>"
+
+    # --- the API -----------------------------------------------------------------------
+    def list_agents(self) -> list[types.Agent]:
+        return self._call("GET", "/agents", parse=types.parse_agent_list)
+
+    def create_session(self, *, phone_number: str, agent_id: str) -> types.SandboxSession:
+        payload = {"whatsapp_sandbox_session": {"phone_number": phone_number, "agent_id": agent_id}}
+        return self._call("POST", "/sandbox_sessions", payload=payload, parse=_one_session)
+
+    def get_session(self, session_id: str) -> types.SandboxSession:
+        return self._call(
+            "GET", f"/sandbox_sessions/{path_segment(session_id)}", parse=_one_session
+        )
+
+    def list_sessions(self, *, page: int = 1, per_page: int = 20) -> types.Page:
+        if page < 1 or not 1 <= per_page <= 100:
+            raise ValueError("page must be >= 1 and per_page within 1..100")
+        params = {"page": page, "per_page": per_page}
+        return self._call("GET", "/sandbox_sessions", params=params, parse=types.parse_session_page)
+
+    # --- the wire ----------------------------------------------------------------------
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        parse: Callable[[Any], T],
+        params: Mapping[str, Any] | None = None,
+        payload: Any = None,
+    ) -> T:
+        if not self._api_key:
+            raise KapsoConfigurationError(
+                "No Kapso API key is configured. Set KAPSO_API_KEY, or start the dashboard "
+                "with `make run` to use the bundled Kapso emulator."
+            )
+        # One budget for the whole call, retries included, so no page waits past it.
+        deadline = time.monotonic() + self.timeout
+        attempt = 0
+        while True:
+            try:
+                return self._attempt(method, path, params, payload, deadline, parse)
+            except KapsoError as exc:
+                wait = read_retry_wait(method, exc, attempt, deadline)
+                if wait is None:
+                    raise
+            attempt += 1
+            logger.info("kapso %s %s retry %d in %.2f s", method, path, attempt, wait)
+            time.sleep(wait)
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        payload: Any,
+        deadline: float,
+        parse: Callable[[Any], T],
+    ) -> T:
+        started = time.monotonic()
+        status, headers, raw = send(
+            self._session,
+            method,
+            self.base_url + path,
+            params=params,
+            payload=payload,
+            deadline=deadline,
+            timeout=self.timeout,
+        )
+        elapsed_ms = (time.monotonic() - started) * 1000
+        logger.info("kapso %s %s -> %s in %.0f ms", method, path, status, elapsed_ms)
+        if not 200 <= status < 300:
+            raise error_for_status(status, headers, _decode_json(raw), path, secret=self._api_key)
+        if b"\\u0000" in raw:
+            # PostgreSQL cannot store NUL in text or JSON: refuse it here, not in a 500.
+            raise KapsoResponseError(
+                "Kapso sent text with a NUL character, which the dashboard cannot store. "
+                "Nothing was saved; try again.",
+                status=status,
+            )
+        body = _decode_json(raw)
+        if body is None or body is _NOT_JSON:
+            raise KapsoResponseError(
+                f"Kapso answered HTTP {status} without a JSON body. Nothing was saved; "
+                "try again, and check KAPSO_API_BASE_URL if it keeps happening.",
+                status=status,
+            )
+        return parse(body)
+
+
+def _one_session(body: Any) -> types.SandboxSession:
+    return types.parse_session(types.parse_data(body))
+
+
+_NOT_JSON = object()
+
+
+def _decode_json(raw: bytes) -> Any:
+    """The decoded body; None when empty, `_NOT_JSON` when it is not JSON at all."""
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _NOT_JSON
+
+
+def path_segment(value: str) -> str:
+    """An opaque id as one URL path segment; refuses ids that would name another URL."""
+    # quote() leaves "." and ".." alone, and a client resolves them as "this" and "up".
+    if value in ("", ".", ".."):
+        raise ValueError(f"{value!r} is not a Kapso id")
+    return quote(value, safe="")

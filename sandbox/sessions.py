@@ -1,0 +1,228 @@
+"""Writes of sandbox sessions: create, renew, refresh. What happens when someone presses Create.
+
+Each step is a plain function; views, commands (and later jobs and the API) call these and
+never Kapso. Kapso is reached through `sandbox.gateway`; every stored session goes through
+`sandbox_session_upsert`, which uses the one map `models.kapso_session_fields`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from sandbox import idempotency, lost_creates
+from sandbox.agents import agent_upsert
+from sandbox.errors import CreateOutcomeUnknown, LostSessionTaken, ServiceError
+from sandbox.gateway import get_client
+from sandbox.kapso import KapsoClient, KapsoError, types
+from sandbox.models import FailedSessionAttempt, SandboxSession, kapso_session_fields
+
+# A repeat of the same create within this window returns the first one's session.
+DUPLICATE_WINDOW_SECONDS = 30
+FORM_SCOPE = "form"
+REFRESH_CLAIM_KEY = "sandbox:refresh-claim:{pk}"
+
+
+@dataclass(frozen=True)
+class CreateOutcome:
+    session: SandboxSession
+    # "created"; "adopted": Kapso's answer was lost but the session was found there;
+    # "duplicate": the same request was already made a moment ago (double submit).
+    how: str = "created"
+
+
+def sandbox_session_upsert(
+    data: types.SandboxSession,
+    *,
+    created_by=None,
+    requested_agent_id: str = "",
+    renewed_from: SandboxSession | None = None,
+) -> tuple[SandboxSession, bool]:
+    """Store Kapso's view of a session, matched on Kapso's id; the creator is never replaced."""
+    with transaction.atomic():
+        kapso_fields = {
+            **kapso_session_fields(data, agent_upsert(data.agent)),
+            "last_synced_at": timezone.now(),
+            "last_sync_error": "",
+        }
+        session, created = SandboxSession.objects.update_or_create(
+            kapso_id=data.id,
+            defaults=kapso_fields,
+            create_defaults={
+                **kapso_fields,
+                "created_by": created_by,
+                "requested_agent_id": requested_agent_id,
+                "renewed_from": renewed_from,
+                "created_at": data.created_at or timezone.now(),
+            },
+        )
+        if not created and created_by is not None and session.created_by_id is None:
+            # A sync got there first (the answer to our create was lost): it is ours.
+            session.created_by = created_by
+            session.requested_agent_id = requested_agent_id or session.requested_agent_id
+            session.renewed_from = renewed_from or session.renewed_from
+            session.save(update_fields=["created_by", "requested_agent_id", "renewed_from"])
+    return session, created
+
+
+def sandbox_session_create(
+    *,
+    user,
+    phone_number: str,
+    agent_id: str,
+    renewed_from: SandboxSession | None = None,
+    client: KapsoClient | None = None,
+) -> CreateOutcome:
+    """Ask Kapso for a session and keep it. Safe against double submits and lost answers.
+
+    - The same user asking for the same phone and agent again within
+      DUPLICATE_WINDOW_SECONDS (a double click, a resubmit, a second tab) gets the first
+      request's session; while the first is still waiting, the second waits for it
+      (sandbox/idempotency.py).
+    - If Kapso's answer is lost after the request left, Kapso is asked whether it made
+      the session, and a match is adopted rather than a second one made. Creates are
+      never blindly repeated.
+    - Otherwise the failure is recorded as a FailedSessionAttempt and raised: the client's
+      `KapsoError`, or `CreateOutcomeUnknown` when Kapso may have made it all the same.
+    """
+    asked = idempotency.fingerprint(phone_number, agent_id, renewed_from.pk if renewed_from else "")
+    claim = idempotency.claim(
+        user=user,
+        scope=FORM_SCOPE,
+        key=asked,
+        fingerprint=asked,
+        window=timedelta(seconds=DUPLICATE_WINDOW_SECONDS),
+        pending_for=timedelta(
+            seconds=settings.KAPSO_TIMEOUT + lost_creates.LOOKUP_TIMEOUT_SECONDS + 5
+        ),
+    )
+    if isinstance(claim, idempotency.Prior):
+        return CreateOutcome(claim.session, "duplicate")
+    try:
+        session, how = _create_or_adopt(
+            user, phone_number, agent_id, renewed_from, client or get_client()
+        )
+    except CreateOutcomeUnknown as exc:
+        # Kapso may have made it: a repeat now (the double click still waiting) must not
+        # make a second one. It gets this answer until the window passes.
+        claim.mark_unknown(exc.message)
+        raise
+    except BaseException:
+        claim.release()  # whatever went wrong, the next try must not wait for this one
+        raise
+    claim.complete(session)
+    return CreateOutcome(session, how)
+
+
+def _create_or_adopt(
+    user,
+    phone_number: str,
+    agent_id: str,
+    renewed_from: SandboxSession | None,
+    client: KapsoClient,
+) -> tuple[SandboxSession, str]:
+    asked_from = timezone.now()
+    try:
+        data = client.create_session(phone_number=phone_number, agent_id=agent_id)
+        how = "created"
+    except KapsoError as exc:
+        if not exc.maybe_sent:
+            _record_failure(user, phone_number, agent_id, exc)
+            raise
+        data = lost_creates.find_for_create(
+            phone_number, agent_id, asked_from=asked_from, asked_until=timezone.now()
+        )
+        if data is None:
+            unknown = CreateOutcomeUnknown(
+                f"{exc.message} Kapso may still have made the session: if so it will "
+                "appear in the history after the next sync.",
+                cause=exc,
+            )
+            _record_failure(user, phone_number, agent_id, unknown)
+            raise unknown from exc
+        how = "adopted"
+    session, _ = sandbox_session_upsert(
+        data, created_by=user, requested_agent_id=agent_id, renewed_from=renewed_from
+    )
+    if session.created_by_id != user.pk:
+        # Another teammate adopted the same session a moment earlier: it is theirs.
+        taken = LostSessionTaken(
+            "Kapso's answer was lost, and the only matching session belongs to someone "
+            "else. Try again."
+        )
+        _record_failure(user, phone_number, agent_id, taken)
+        raise taken
+    return session, how
+
+
+def _record_failure(
+    user, phone_number: str, agent_id: str, error: KapsoError | ServiceError
+) -> None:
+    cause = error.cause if isinstance(error, CreateOutcomeUnknown) else error
+    FailedSessionAttempt.objects.create(
+        created_by=user,
+        phone_number=phone_number,
+        agent_id=agent_id,
+        error_kind=cause.kind if cause is not None else error.kind,
+        error_message=error.message,
+        http_status=getattr(cause, "status", None),
+        # A later sync that finds the session gives it to this teammate.
+        outcome_unknown=isinstance(error, CreateOutcomeUnknown),
+    )
+
+
+def sandbox_session_renew(
+    *, session: SandboxSession, user, client: KapsoClient | None = None
+) -> CreateOutcome:
+    """A fresh session for the same phone and agent (Kapso documents no renew call)."""
+    return sandbox_session_create(
+        user=user,
+        phone_number=session.phone_number,
+        # The id the teammate picked, which Kapso accepted before; Kapso's answer may
+        # name the agent by another id form.
+        agent_id=session.requested_agent_id or session.agent.kapso_id,
+        renewed_from=session,
+        client=client,
+    )
+
+
+def sandbox_session_refresh(
+    session: SandboxSession, *, client: KapsoClient | None = None
+) -> SandboxSession:
+    """Ask Kapso for the session now and store its answer; a failure is kept on the session."""
+    try:
+        data = (client or get_client()).get_session(session.kapso_id)
+    except KapsoError as exc:
+        SandboxSession.objects.filter(pk=session.pk).update(last_sync_error=exc.message)
+        session.last_sync_error = exc.message
+        raise
+    refreshed, _ = sandbox_session_upsert(data)
+    return refreshed
+
+
+def sandbox_session_refresh_throttled(
+    session: SandboxSession, *, client: KapsoClient | None = None
+) -> tuple[SandboxSession, str | None]:
+    """What a polling page calls: Kapso is asked at most once per KAPSO_REFRESH_SECONDS
+    per session, whatever the number of tabs, users and server processes watching.
+
+    The claim is a cache.add, which only one caller wins while the key lives (atomic in
+    Redis and in the local-memory cache alike). Returns the session and, if asking Kapso
+    failed, why.
+    """
+    if session.is_final:
+        return session, None
+    claimed = cache.add(
+        REFRESH_CLAIM_KEY.format(pk=session.pk), True, settings.KAPSO_REFRESH_SECONDS
+    )
+    if not claimed:
+        return session, session.last_sync_error or None
+    try:
+        return sandbox_session_refresh(session, client=client), None
+    except KapsoError as exc:
+        return session, exc.message

@@ -1,0 +1,1 @@
+"""Thin views, one module per page: bind a form, call a service, redirect; or read and render."""

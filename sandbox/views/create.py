@@ -1,0 +1,70 @@
+"""The create form (`/`), and renew: both ask Kapso for a session through the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from sandbox import agents, sessions
+from sandbox.access import sessions_visible_to
+from sandbox.errors import USER_FACING_ERRORS
+from sandbox.forms import SandboxSessionForm
+
+RECENT_SESSIONS = 5
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    reload_agents = request.POST.get("action") == "reload_agents"
+    choices = agents.agent_choices(force_refresh=reload_agents)
+    if reload_agents:
+        # The reload button sits in the create form so what was typed survives it.
+        if choices.error is None:
+            messages.success(request, f"Agent list reloaded from Kapso ({len(choices.agents)}).")
+        form = SandboxSessionForm(initial=request.POST.dict(), agents=choices.agents)
+    else:
+        form = SandboxSessionForm(request.POST or None, agents=choices.agents)
+    if request.method == "POST" and not reload_agents and form.is_valid():
+        try:
+            outcome = sessions.sandbox_session_create(user=request.user, **form.cleaned_data)
+        except USER_FACING_ERRORS as exc:
+            form.add_error(None, exc.message)
+        else:
+            say_how(request, outcome)
+            return redirect(outcome.session)
+    recent = sessions_visible_to(request.user).filter(created_by=request.user)
+    return render(
+        request,
+        "sandbox/create.html",
+        {
+            "form": form,
+            "agent_error": choices.error,
+            "recent_sessions": recent[:RECENT_SESSIONS],
+        },
+    )
+
+
+@require_POST
+def session_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
+    try:
+        outcome = sessions.sandbox_session_renew(session=session, user=request.user)
+    except USER_FACING_ERRORS as exc:
+        messages.error(request, f"Could not renew: {exc.message}")
+        return redirect(session)
+    if outcome.how == "created":
+        messages.success(request, "New session created for the same phone and agent.")
+    say_how(request, outcome)
+    return redirect(outcome.session)
+
+
+def say_how(request: HttpRequest, outcome: sessions.CreateOutcome) -> None:
+    if outcome.how == "adopted":
+        messages.warning(
+            request,
+            "Kapso's answer was lost on the way, but Kapso had made the session: here it is.",
+        )
+    elif outcome.how == "duplicate":
+        messages.info(request, "You asked for this a moment ago; here is that session.")

@@ -1,0 +1,1 @@
+"""Web plumbing under every page: request ids, security headers, login throttling, logs."""
