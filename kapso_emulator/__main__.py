@@ -17,7 +17,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m kapso_emulator", description="Run a local fake of Kapso's REST API."
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=8765,
+        help="0 picks a free port; the 'listening on' line on stdout names the one bound",
+    )
     parser.add_argument(
         "--state-file",
         default="var/kapso_emulator.json",
@@ -30,6 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--log-level", default="INFO", help="level for request logging")
     return parser
+
+
+def _port(text: str) -> int:
+    # socket.bind raises OverflowError for these, which would end in a traceback.
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, got {text!r}")
+    return port
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -57,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"kapso_emulator: cannot start: {exc}", file=sys.stderr)
         return 1
+    # The socket is already listening, so whoever reads this line (a test that passed --port 0)
+    # can connect at once: there is no window in which the port is free for another process.
     print(
         f"Kapso emulator listening on {server.api_base_url} (state: {state_file or 'memory'})",
         flush=True,

@@ -1,6 +1,7 @@
 """Endpoints under /_emulator that stand in for the outside world (a phone, a clock, the CLI).
 
 They need no API key and are not rate limited: they are the test harness, not Kapso's API.
+Every one that changes state must be sent as JSON (see `require_json`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from kapso_emulator.errors import bad_request
+from kapso_emulator.errors import ApiError, bad_request
 from kapso_emulator.faults import parse_fault
 from kapso_emulator.routing import Reply, Request, Route
 from kapso_emulator.timeutil import parse_ts
@@ -20,6 +21,29 @@ CONTROL_PREFIX = "/_emulator"
 # Far enough for any expiry test, small enough that datetime arithmetic cannot overflow.
 MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600
 MAX_BULK = 20_000
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def require_json(request: Request) -> None:
+    """Refuse a state-changing control request unless it says `Content-Type: application/json`.
+
+    A web page on another origin can make a browser send a "simple" POST (text/plain, a form)
+    to localhost without asking first, and the emulator has no key to stop it arming faults or
+    wiping sessions. application/json is not simple: the browser must ask first (a CORS
+    preflight), the emulator never grants it, so the request is never sent. It applies to
+    bodyless requests too (reset), because they change state just the same.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    content_type = request.headers.get("Content-Type") or ""
+    # Parameters such as charset are fine; the media type itself must be exactly JSON.
+    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+        raise ApiError(
+            415,
+            "Unsupported media type",
+            f"{request.method} {request.path} changes the emulator's state, so it must be sent "
+            "with Content-Type: application/json (a cross-site form cannot send that)",
+        )
 
 
 def health(app: EmulatorServer, request: Request) -> Reply:
@@ -88,6 +112,24 @@ def clear_faults(app: EmulatorServer, request: Request) -> Reply:
     return Reply(200, {"armed": []})
 
 
+def get_rate_limit(app: EmulatorServer, request: Request) -> Reply:
+    return Reply(200, {"per_minute": app.limiter.limit})
+
+
+def set_rate_limit(app: EmulatorServer, request: Request) -> Reply:
+    """Change the per-key limit until the next reset; 0 or null turns limiting off."""
+    payload = request.json_object()
+    if "per_minute" not in payload:
+        raise bad_request("per_minute is required: requests per minute, or 0 or null for none")
+    per_minute = payload["per_minute"]
+    if per_minute is not None and (
+        isinstance(per_minute, bool) or not isinstance(per_minute, int) or per_minute < 0
+    ):
+        raise bad_request("per_minute must be a whole number of requests, or 0 or null for none")
+    app.limiter.set_limit(per_minute or None)
+    return Reply(200, {"per_minute": app.limiter.limit})
+
+
 def calls(app: EmulatorServer, request: Request) -> Reply:
     """How many times each public endpoint was called since the last reset."""
     return Reply(200, {"calls": app.call_counts()})
@@ -101,6 +143,8 @@ ROUTES: tuple[Route, ...] = (
     ("DELETE", "/faults", clear_faults),
     ("POST", "/reset", reset),
     ("POST", "/clock", advance_clock),
+    ("GET", "/rate_limit", get_rate_limit),
+    ("POST", "/rate_limit", set_rate_limit),
     ("POST", "/sessions", create_session),
     ("POST", "/sessions/{session_id}/status", set_session_status),
 )

@@ -155,7 +155,7 @@ def test_status_polling_survives_faults(faulty, alice_client, alice, settings):
         state = response.json()
         assert state["error"] and state["display_status"] == "pending_activation"
         assert time.monotonic() - started < TIMEOUT + 1
-        requests.delete(f"{faulty.url}/_emulator/faults", timeout=5)
+        requests.delete(f"{faulty.url}/_emulator/faults", json={}, timeout=5)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -200,7 +200,7 @@ def test_lost_create_found_later_by_sync_goes_to_its_teammate(faulty, alice_clie
     assert attempt.outcome_unknown and attempt.session is None
     assert not SandboxSession.objects.exists()
 
-    requests.delete(f"{faulty.url}/_emulator/faults", timeout=5)  # Kapso is well again
+    requests.delete(f"{faulty.url}/_emulator/faults", json={}, timeout=5)  # Kapso is well again
     call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
     session = SandboxSession.objects.get()
     attempt.refresh_from_db()
