@@ -173,6 +173,18 @@ KAPSO_AGENT_CACHE_SECONDS = env.int("KAPSO_AGENT_CACHE_SECONDS", default=300)
 # A watched pending session is refreshed from Kapso at most once per this many seconds,
 # however many pages poll it: 20 tabs on one session cost Kapso 12 calls a minute.
 KAPSO_REFRESH_SECONDS = env.int("KAPSO_REFRESH_SECONDS", default=5)
+# One budget for every call to Kapso from every process on this key (sandbox/kapso/quota.py):
+# Kapso allows 100 calls a minute per key on its smallest plan (500, 1,000, 2,000 on others).
+# 0 turns the budget off. The reserve is kept for people at the form: background work
+# (sync, refresh, bulk jobs) never touches it, pages watching a session only half of it.
+KAPSO_RATE_LIMIT_PER_MINUTE = env.int("KAPSO_RATE_LIMIT_PER_MINUTE", default=100)
+KAPSO_RATE_LIMIT_RESERVE = env.int("KAPSO_RATE_LIMIT_RESERVE", default=20)
+# Each person's fair share of the minute for the creates and renews they ask for directly.
+KAPSO_CREATES_PER_USER_PER_MINUTE = env.int("KAPSO_CREATES_PER_USER_PER_MINUTE", default=10)
+# Status checks one person's open pages may cause per minute; beyond it pages back off.
+KAPSO_REFRESHES_PER_USER_PER_MINUTE = env.int("KAPSO_REFRESHES_PER_USER_PER_MINUTE", default=30)
+# A forced reload of the agent list asks Kapso at most once per this many seconds.
+KAPSO_AGENT_RELOAD_SECONDS = env.int("KAPSO_AGENT_RELOAD_SECONDS", default=10)
 KAPSO_EMULATOR_STATE_FILE = env.str(
     "KAPSO_EMULATOR_STATE_FILE", default=str(BASE_DIR / "var" / "kapso_emulator.json")
 )

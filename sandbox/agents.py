@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from sandbox.gateway import get_client
 from sandbox.kapso import KapsoClient, KapsoError, types
+from sandbox.kapso.quota import BACKGROUND, Caller
 from sandbox.models import Agent
 
 AGENTS_FRESH_KEY = "sandbox:agents-fresh"
+AGENTS_RELOAD_KEY = "sandbox:agents-reload"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,8 @@ class AgentChoices:
     agents: list[Agent]
     # Why Kapso's list could not be loaded just now, if it could not.
     error: str | None = None
+    # True when a reload was asked for and Kapso was asked (not throttled).
+    reloaded: bool = False
 
 
 def agent_upsert(
@@ -61,9 +65,11 @@ def agent_upsert(
     return agent
 
 
-def agent_list_refresh(*, client: KapsoClient | None = None) -> list[Agent]:
+def agent_list_refresh(
+    *, caller: Caller = BACKGROUND, client: KapsoClient | None = None
+) -> list[Agent]:
     """Replace the cached agent list with Kapso's; raises KapsoError if Kapso fails."""
-    fetched = (client or get_client()).list_agents()
+    fetched = (client or get_client()).list_agents(caller=caller)
     known = {agent.kapso_id: agent for agent in Agent.objects.all()}
     with transaction.atomic():
         agents = [agent_upsert(item, known=known.get(item.id), listed=True) for item in fetched]
@@ -76,15 +82,22 @@ def agent_list_refresh(*, client: KapsoClient | None = None) -> list[Agent]:
 
 
 def agent_choices(
-    *, force_refresh: bool = False, client: KapsoClient | None = None
+    *, caller: Caller = BACKGROUND, force_refresh: bool = False, client: KapsoClient | None = None
 ) -> AgentChoices:
     """Agents for the create form: the cached list, reloaded from Kapso when stale.
 
-    When Kapso cannot be reached the last known list is still offered, with the reason.
+    A forced reload asks Kapso at most once per KAPSO_AGENT_RELOAD_SECONDS for the whole
+    team (twenty quick clicks are one call). When Kapso cannot be reached the last known
+    list is still offered, with the reason.
     """
+    if force_refresh and not cache.add(
+        AGENTS_RELOAD_KEY, True, settings.KAPSO_AGENT_RELOAD_SECONDS
+    ):
+        force_refresh = False  # reloaded a moment ago: that list is as fresh as Kapso's
     if force_refresh or not cache.get(AGENTS_FRESH_KEY):
         try:
-            return AgentChoices(agents=agent_list_refresh(client=client))
+            agents = agent_list_refresh(caller=caller, client=client)
+            return AgentChoices(agents=agents, reloaded=force_refresh)
         except KapsoError as exc:
             return AgentChoices(agents=list(Agent.objects.filter(listed=True)), error=exc.message)
     return AgentChoices(agents=list(Agent.objects.filter(listed=True)))

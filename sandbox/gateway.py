@@ -1,19 +1,46 @@
-"""The door to Kapso from the rest of the dashboard: a `KapsoClient` built from settings.
+"""The door to Kapso from the rest of the dashboard: a `KapsoClient` built from settings,
+with the shared budget (`sandbox/kapso/quota.py`) kept in the shared cache.
 
-`sandbox.kapso` knows nothing of Django; this module reads the settings and keeps one
-client per thread and configuration, so connections are reused across requests.
+`sandbox.kapso` knows nothing of Django; this module reads the settings, keeps one client
+per thread and configuration (connections are reused across requests), and says who is
+asking: `person(user)`, `watcher(user)` or `kapso.quota.BACKGROUND`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import threading
+from collections.abc import Iterator
 
 from django.conf import settings
+from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
+from sandbox.counters import count_up
 from sandbox.kapso import KapsoClient
+from sandbox.kapso.quota import (
+    BACKGROUND,
+    Caller,
+    Priority,
+    Quota,
+    QuotaPolicy,
+    StoreUnavailable,
+)
 
 _local = threading.local()
+
+__all__ = ["BACKGROUND", "get_client", "person", "quota", "watcher"]
+
+
+def person(user) -> Caller:
+    """A person at the form (or, later, the API acting for its token's owner)."""
+    return Caller(f"user:{user.pk}", Priority.PERSON)
+
+
+def watcher(user) -> Caller:
+    """A page of `user`'s watching a session (live status, the agent reload)."""
+    return Caller(f"user:{user.pk}", Priority.WATCH)
 
 
 @sensitive_variables("config", "clients")
@@ -23,8 +50,79 @@ def get_client(*, timeout: float | None = None) -> KapsoClient:
     `timeout` caps the settings' KAPSO_TIMEOUT for one short call (a follow-up look-up).
     """
     seconds = settings.KAPSO_TIMEOUT if timeout is None else min(timeout, settings.KAPSO_TIMEOUT)
-    config = (settings.KAPSO_API_BASE_URL, settings.KAPSO_API_KEY, seconds)
+    config = (settings.KAPSO_API_BASE_URL, settings.KAPSO_API_KEY, seconds, _policy())
     clients = _local.__dict__.setdefault("clients", {})
     if config not in clients:
-        clients[config] = KapsoClient(base_url=config[0], api_key=config[1], timeout=config[2])
+        base_url, api_key, timeout_seconds, policy = config
+        clients[config] = KapsoClient(
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout_seconds,
+            quota=_quota(base_url, api_key, policy),
+        )
     return clients[config]
+
+
+def quota() -> Quota | None:
+    """The budget of the configured key (for the staff page), or None when it is off."""
+    return get_client().quota
+
+
+def _policy() -> QuotaPolicy | None:
+    if settings.KAPSO_RATE_LIMIT_PER_MINUTE <= 0:
+        return None
+    return QuotaPolicy(
+        per_minute=settings.KAPSO_RATE_LIMIT_PER_MINUTE,
+        reserve=settings.KAPSO_RATE_LIMIT_RESERVE,
+        per_person=settings.KAPSO_CREATES_PER_USER_PER_MINUTE,
+        per_watcher=settings.KAPSO_REFRESHES_PER_USER_PER_MINUTE,
+    )
+
+
+@sensitive_variables("api_key")
+def _quota(base_url: str, api_key: str, policy: QuotaPolicy | None) -> Quota | None:
+    if policy is None:
+        return None
+    # Kapso counts per key: two keys (or two Kapso hosts) never share a budget. A hash, so
+    # the key itself is never a cache key that a Redis MONITOR would show.
+    scope = hashlib.sha256(f"{base_url}\x1f{api_key}".encode()).hexdigest()[:16]
+    return Quota(CacheStore(), policy, scope=scope)
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:  # any failure of the cache backend means "cannot check"
+        raise StoreUnavailable(str(exc)) from None
+
+
+class CacheStore:
+    """The budget's counters in Django's cache: Redis in production, where INCR is atomic
+    across workers and machines; the local-memory cache (one process) for `make run`."""
+
+    def incr(self, key: str, ttl: int) -> int:
+        with _reachable():
+            return count_up(key, ttl)
+
+    def decr(self, key: str) -> None:
+        with _reachable(), contextlib.suppress(ValueError):  # expired meanwhile
+            cache.decr(key)
+
+    def add_to(self, key: str, amount: int, ttl: int) -> None:
+        with _reachable():
+            if not cache.add(key, amount, ttl):
+                with contextlib.suppress(ValueError):
+                    cache.incr(key, amount)
+
+    def get(self, key: str) -> int | float | None:
+        with _reachable():
+            return cache.get(key)
+
+    def get_many(self, keys: list[str]) -> dict[str, int | float]:
+        with _reachable():
+            return cache.get_many(keys)
+
+    def set(self, key: str, value: int | float, ttl: int) -> None:
+        with _reachable():
+            cache.set(key, value, ttl)

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from sandbox.gateway import get_client
 from sandbox.kapso import KapsoError, types
+from sandbox.kapso.quota import Caller
 from sandbox.models import SandboxSession
 
 T = TypeVar("T")
@@ -56,7 +57,12 @@ def match(
 
 
 def find_for_create(
-    phone_number: str, agent_id: str, *, asked_from: datetime, asked_until: datetime
+    phone_number: str,
+    agent_id: str,
+    *,
+    asked_from: datetime,
+    asked_until: datetime,
+    caller: Caller,
 ) -> types.SandboxSession | None:
     """Ask Kapso for its newest sessions and return the one our lost create made, if any.
 
@@ -65,7 +71,7 @@ def find_for_create(
     """
     try:
         client = get_client(timeout=LOOKUP_TIMEOUT_SECONDS)
-        page = client.list_sessions(page=1, per_page=LOOKUP_PAGE_SIZE)
+        page = client.list_sessions(page=1, per_page=LOOKUP_PAGE_SIZE, caller=caller)
     except KapsoError:
         return None
     owned = set(

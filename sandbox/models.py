@@ -39,6 +39,31 @@ def kapso_session_fields(data: Any, agent: Agent) -> dict[str, Any]:
     return fields
 
 
+class Origin(models.TextChoices):
+    """Which door a session or an attempt came in by."""
+
+    FORM = "form", "create form"
+    RENEW = "renew", "renew"
+    BULK = "bulk", "bulk onboarding"
+    API = "api", "API"
+    SYNC = "sync", "sync from Kapso"
+
+
+def _origin_field() -> models.CharField:
+    return models.CharField(max_length=8, choices=Origin.choices, default=Origin.SYNC)
+
+
+def _charged_to_field() -> models.ForeignKey:
+    # Whose share of the Kapso budget paid for the call; empty for background work.
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Agent(models.Model):
     """A Kapso agent, cached so the form and the history work without asking Kapso."""
 
@@ -99,6 +124,8 @@ class SandboxSession(models.Model):
     )
     # The share link is signed over this nonce: a new nonce or an empty one revokes it.
     share_nonce = models.CharField(max_length=64, blank=True)
+    origin = _origin_field()
+    charged_to = _charged_to_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -158,6 +185,8 @@ class FailedSessionAttempt(models.Model):
         SandboxSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    origin = _origin_field()
+    charged_to = _charged_to_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -18,9 +18,10 @@ from django.utils import timezone
 from sandbox import idempotency, lost_creates
 from sandbox.agents import agent_upsert
 from sandbox.errors import CreateOutcomeUnknown, LostSessionTaken, ServiceError
-from sandbox.gateway import get_client
-from sandbox.kapso import KapsoClient, KapsoError, types
-from sandbox.models import FailedSessionAttempt, SandboxSession, kapso_session_fields
+from sandbox.gateway import get_client, person
+from sandbox.kapso import KapsoClient, KapsoError, KapsoQuotaError, types
+from sandbox.kapso.quota import BACKGROUND, Caller
+from sandbox.models import FailedSessionAttempt, Origin, SandboxSession, kapso_session_fields
 
 # A repeat of the same create within this window returns the first one's session.
 DUPLICATE_WINDOW_SECONDS = 30
@@ -42,6 +43,7 @@ def sandbox_session_upsert(
     created_by=None,
     requested_agent_id: str = "",
     renewed_from: SandboxSession | None = None,
+    origin: str = Origin.SYNC,
 ) -> tuple[SandboxSession, bool]:
     """Store Kapso's view of a session, matched on Kapso's id; the creator is never replaced."""
     with transaction.atomic():
@@ -59,6 +61,8 @@ def sandbox_session_upsert(
                 "requested_agent_id": requested_agent_id,
                 "renewed_from": renewed_from,
                 "created_at": data.created_at or timezone.now(),
+                "origin": origin,
+                "charged_to": created_by if origin != Origin.SYNC else None,
             },
         )
         if not created and created_by is not None and session.created_by_id is None:
@@ -66,7 +70,16 @@ def sandbox_session_upsert(
             session.created_by = created_by
             session.requested_agent_id = requested_agent_id or session.requested_agent_id
             session.renewed_from = renewed_from or session.renewed_from
-            session.save(update_fields=["created_by", "requested_agent_id", "renewed_from"])
+            session.origin, session.charged_to = origin, created_by
+            session.save(
+                update_fields=[
+                    "created_by",
+                    "requested_agent_id",
+                    "renewed_from",
+                    "origin",
+                    "charged_to",
+                ]
+            )
     return session, created
 
 
@@ -76,9 +89,12 @@ def sandbox_session_create(
     phone_number: str,
     agent_id: str,
     renewed_from: SandboxSession | None = None,
+    origin: str = Origin.FORM,
     client: KapsoClient | None = None,
 ) -> CreateOutcome:
-    """Ask Kapso for a session and keep it. Safe against double submits and lost answers.
+    """Ask Kapso for a session and keep it, charged to `user`'s share of the Kapso budget.
+
+    Safe against double submits and lost answers:
 
     - The same user asking for the same phone and agent again within
       DUPLICATE_WINDOW_SECONDS (a double click, a resubmit, a second tab) gets the first
@@ -105,7 +121,7 @@ def sandbox_session_create(
         return CreateOutcome(claim.session, "duplicate")
     try:
         session, how = _create_or_adopt(
-            user, phone_number, agent_id, renewed_from, client or get_client()
+            _Request(user, phone_number, agent_id, renewed_from, origin), client or get_client()
         )
     except CreateOutcomeUnknown as exc:
         # Kapso may have made it: a repeat now (the double click still waiting) must not
@@ -119,23 +135,33 @@ def sandbox_session_create(
     return CreateOutcome(session, how)
 
 
-def _create_or_adopt(
-    user,
-    phone_number: str,
-    agent_id: str,
-    renewed_from: SandboxSession | None,
-    client: KapsoClient,
-) -> tuple[SandboxSession, str]:
+@dataclass(frozen=True)
+class _Request:
+    user: object
+    phone_number: str
+    agent_id: str
+    renewed_from: SandboxSession | None
+    origin: str
+
+
+def _create_or_adopt(asked: _Request, client: KapsoClient) -> tuple[SandboxSession, str]:
     asked_from = timezone.now()
+    caller = person(asked.user)
     try:
-        data = client.create_session(phone_number=phone_number, agent_id=agent_id)
+        data = client.create_session(
+            phone_number=asked.phone_number, agent_id=asked.agent_id, caller=caller
+        )
         how = "created"
     except KapsoError as exc:
         if not exc.maybe_sent:
-            _record_failure(user, phone_number, agent_id, exc)
+            _record_failure(asked, exc)
             raise
         data = lost_creates.find_for_create(
-            phone_number, agent_id, asked_from=asked_from, asked_until=timezone.now()
+            asked.phone_number,
+            asked.agent_id,
+            asked_from=asked_from,
+            asked_until=timezone.now(),
+            caller=caller,
         )
         if data is None:
             unknown = CreateOutcomeUnknown(
@@ -143,36 +169,41 @@ def _create_or_adopt(
                 "appear in the history after the next sync.",
                 cause=exc,
             )
-            _record_failure(user, phone_number, agent_id, unknown)
+            _record_failure(asked, unknown)
             raise unknown from exc
         how = "adopted"
     session, _ = sandbox_session_upsert(
-        data, created_by=user, requested_agent_id=agent_id, renewed_from=renewed_from
+        data,
+        created_by=asked.user,
+        requested_agent_id=asked.agent_id,
+        renewed_from=asked.renewed_from,
+        origin=asked.origin,
     )
-    if session.created_by_id != user.pk:
+    if session.created_by_id != asked.user.pk:
         # Another teammate adopted the same session a moment earlier: it is theirs.
         taken = LostSessionTaken(
             "Kapso's answer was lost, and the only matching session belongs to someone "
             "else. Try again."
         )
-        _record_failure(user, phone_number, agent_id, taken)
+        _record_failure(asked, taken)
         raise taken
     return session, how
 
 
-def _record_failure(
-    user, phone_number: str, agent_id: str, error: KapsoError | ServiceError
-) -> None:
+def _record_failure(asked: _Request, error: KapsoError | ServiceError) -> None:
     cause = error.cause if isinstance(error, CreateOutcomeUnknown) else error
     FailedSessionAttempt.objects.create(
-        created_by=user,
-        phone_number=phone_number,
-        agent_id=agent_id,
+        created_by=asked.user,
+        phone_number=asked.phone_number,
+        agent_id=asked.agent_id,
         error_kind=cause.kind if cause is not None else error.kind,
         error_message=error.message,
         http_status=getattr(cause, "status", None),
         # A later sync that finds the session gives it to this teammate.
         outcome_unknown=isinstance(error, CreateOutcomeUnknown),
+        origin=asked.origin,
+        # Refused by our own budget: no call was made, so nothing was charged.
+        charged_to=None if isinstance(error, KapsoQuotaError) else asked.user,
     )
 
 
@@ -187,16 +218,19 @@ def sandbox_session_renew(
         # name the agent by another id form.
         agent_id=session.requested_agent_id or session.agent.kapso_id,
         renewed_from=session,
+        origin=Origin.RENEW,
         client=client,
     )
 
 
 def sandbox_session_refresh(
-    session: SandboxSession, *, client: KapsoClient | None = None
+    session: SandboxSession, *, caller: Caller = BACKGROUND, client: KapsoClient | None = None
 ) -> SandboxSession:
     """Ask Kapso for the session now and store its answer; a failure is kept on the session."""
     try:
-        data = (client or get_client()).get_session(session.kapso_id)
+        data = (client or get_client()).get_session(session.kapso_id, caller=caller)
+    except KapsoQuotaError:
+        raise  # no call was made: nothing about the session to record
     except KapsoError as exc:
         SandboxSession.objects.filter(pk=session.pk).update(last_sync_error=exc.message)
         session.last_sync_error = exc.message
@@ -205,24 +239,37 @@ def sandbox_session_refresh(
     return refreshed
 
 
+@dataclass(frozen=True)
+class Watched:
+    session: SandboxSession
+    # Why asking Kapso failed just now, if it did.
+    error: str | None = None
+    # Seconds the page should wait before asking again (the budget said not now).
+    retry_in: int | None = None
+
+
 def sandbox_session_refresh_throttled(
-    session: SandboxSession, *, client: KapsoClient | None = None
-) -> tuple[SandboxSession, str | None]:
+    session: SandboxSession, *, caller: Caller, client: KapsoClient | None = None
+) -> Watched:
     """What a polling page calls: Kapso is asked at most once per KAPSO_REFRESH_SECONDS
-    per session, whatever the number of tabs, users and server processes watching.
+    per session, whatever the number of tabs, users and server processes watching, and
+    only while `caller`'s share of the budget allows; otherwise the page backs off quietly.
 
     The claim is a cache.add, which only one caller wins while the key lives (atomic in
-    Redis and in the local-memory cache alike). Returns the session and, if asking Kapso
-    failed, why.
+    Redis and in the local-memory cache alike).
     """
     if session.is_final:
-        return session, None
+        return Watched(session)
     claimed = cache.add(
         REFRESH_CLAIM_KEY.format(pk=session.pk), True, settings.KAPSO_REFRESH_SECONDS
     )
     if not claimed:
-        return session, session.last_sync_error or None
+        return Watched(session, session.last_sync_error or None)
     try:
-        return sandbox_session_refresh(session, client=client), None
+        return Watched(sandbox_session_refresh(session, caller=caller, client=client))
+    except KapsoQuotaError as exc:
+        # Let the next poll (by anyone) try again once the budget allows.
+        cache.delete(REFRESH_CLAIM_KEY.format(pk=session.pk))
+        return Watched(session, session.last_sync_error or None, retry_in=exc.retry_after)
     except KapsoError as exc:
-        return session, exc.message
+        return Watched(session, exc.message)

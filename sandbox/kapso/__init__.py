@@ -12,10 +12,12 @@ from sandbox.kapso import types
 from sandbox.kapso.client import KapsoClient
 from sandbox.kapso.errors import (
     KapsoAuthError,
+    KapsoBudgetUnavailable,
     KapsoConfigurationError,
     KapsoConnectionError,
     KapsoError,
     KapsoNotFoundError,
+    KapsoQuotaError,
     KapsoRateLimitedError,
     KapsoResponseError,
     KapsoServerError,
@@ -23,21 +25,29 @@ from sandbox.kapso.errors import (
     KapsoUnavailableError,
     KapsoValidationError,
 )
+from sandbox.kapso.quota import BACKGROUND, Caller, Priority, Quota, QuotaPolicy
 from sandbox.kapso.retry import with_rate_limit_waits
 
 __all__ = [
+    "BACKGROUND",
+    "Caller",
     "KapsoAuthError",
+    "KapsoBudgetUnavailable",
     "KapsoClient",
     "KapsoConfigurationError",
     "KapsoConnectionError",
     "KapsoError",
     "KapsoNotFoundError",
+    "KapsoQuotaError",
     "KapsoRateLimitedError",
     "KapsoResponseError",
     "KapsoServerError",
     "KapsoTimeoutError",
     "KapsoUnavailableError",
     "KapsoValidationError",
+    "Priority",
+    "Quota",
+    "QuotaPolicy",
     "types",
     "with_rate_limit_waits",
 ]

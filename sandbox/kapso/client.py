@@ -21,9 +21,13 @@ from sandbox.kapso import types
 from sandbox.kapso.errors import (
     KapsoConfigurationError,
     KapsoError,
+    KapsoRateLimitedError,
     KapsoResponseError,
+    budget_unavailable_error,
     error_for_status,
+    quota_error,
 )
+from sandbox.kapso.quota import BACKGROUND, Caller, Quota, StoreUnavailable
 from sandbox.kapso.retry import read_retry_wait
 from sandbox.kapso.transport import DeadlineAdapter, send
 
@@ -35,8 +39,12 @@ T = TypeVar("T")
 
 
 class KapsoClient:
-    def __init__(self, *, base_url: str, api_key: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self, *, base_url: str, api_key: str, timeout: float = 10.0, quota: Quota | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Every call spends from it first; None (tests of the wire alone) spends nothing.
+        self.quota = quota
         self._api_key = api_key
         self.timeout = timeout
         self._session = requests.Session()
@@ -53,23 +61,31 @@ class KapsoClient:
         return f"<KapsoClient {self.base_url}>"
 
     # --- the API -----------------------------------------------------------------------
-    def list_agents(self) -> list[types.Agent]:
-        return self._call("GET", "/agents", parse=types.parse_agent_list)
+    # `caller` says who asks and how urgently: it decides what the budget allows.
+    def list_agents(self, *, caller: Caller = BACKGROUND) -> list[types.Agent]:
+        return self._call("GET", "/agents", caller=caller, parse=types.parse_agent_list)
 
-    def create_session(self, *, phone_number: str, agent_id: str) -> types.SandboxSession:
+    def create_session(
+        self, *, phone_number: str, agent_id: str, caller: Caller = BACKGROUND
+    ) -> types.SandboxSession:
         payload = {"whatsapp_sandbox_session": {"phone_number": phone_number, "agent_id": agent_id}}
-        return self._call("POST", "/sandbox_sessions", payload=payload, parse=_one_session)
-
-    def get_session(self, session_id: str) -> types.SandboxSession:
         return self._call(
-            "GET", f"/sandbox_sessions/{path_segment(session_id)}", parse=_one_session
+            "POST", "/sandbox_sessions", caller=caller, payload=payload, parse=_one_session
         )
 
-    def list_sessions(self, *, page: int = 1, per_page: int = 20) -> types.Page:
+    def get_session(self, session_id: str, *, caller: Caller = BACKGROUND) -> types.SandboxSession:
+        path = f"/sandbox_sessions/{path_segment(session_id)}"
+        return self._call("GET", path, caller=caller, parse=_one_session)
+
+    def list_sessions(
+        self, *, page: int = 1, per_page: int = 20, caller: Caller = BACKGROUND
+    ) -> types.Page:
         if page < 1 or not 1 <= per_page <= 100:
             raise ValueError("page must be >= 1 and per_page within 1..100")
         params = {"page": page, "per_page": per_page}
-        return self._call("GET", "/sandbox_sessions", params=params, parse=types.parse_session_page)
+        return self._call(
+            "GET", "/sandbox_sessions", caller=caller, params=params, parse=types.parse_session_page
+        )
 
     # --- the wire ----------------------------------------------------------------------
     def _call(
@@ -77,6 +93,7 @@ class KapsoClient:
         method: str,
         path: str,
         *,
+        caller: Caller,
         parse: Callable[[Any], T],
         params: Mapping[str, Any] | None = None,
         payload: Any = None,
@@ -91,6 +108,7 @@ class KapsoClient:
         attempt = 0
         while True:
             try:
+                self._spend(caller)
                 return self._attempt(method, path, params, payload, deadline, parse)
             except KapsoError as exc:
                 wait = read_retry_wait(method, exc, attempt, deadline)
@@ -121,8 +139,12 @@ class KapsoClient:
         )
         elapsed_ms = (time.monotonic() - started) * 1000
         logger.info("kapso %s %s -> %s in %.0f ms", method, path, status, elapsed_ms)
+        error = None
         if not 200 <= status < 300:
-            raise error_for_status(status, headers, _decode_json(raw), path, secret=self._api_key)
+            error = error_for_status(status, headers, _decode_json(raw), path, secret=self._api_key)
+        self._observe(status, headers, error)
+        if error is not None:
+            raise error
         if b"\\u0000" in raw:
             # PostgreSQL cannot store NUL in text or JSON: refuse it here, not in a 500.
             raise KapsoResponseError(
@@ -138,6 +160,26 @@ class KapsoClient:
                 status=status,
             )
         return parse(body)
+
+    def _spend(self, caller: Caller) -> None:
+        if self.quota is None:
+            return
+        try:
+            denied = self.quota.take(caller)
+        except StoreUnavailable:
+            raise budget_unavailable_error() from None  # fail closed: no unchecked burst
+        if denied is not None:
+            raise quota_error(denied.whose, denied.wait, denied.limit)
+
+    def _observe(self, status: int, headers: Mapping[str, str], error: KapsoError | None) -> None:
+        if self.quota is None:
+            return
+        retry_after = error.retry_after if isinstance(error, KapsoRateLimitedError) else None
+        try:
+            self.quota.observe(status, headers, retry_after)
+        except StoreUnavailable:
+            # The call was made and its answer stands; the next call will fail closed.
+            logger.warning("kapso budget: the store is unreachable; answer not counted")
 
 
 def _one_session(body: Any) -> types.SandboxSession:

@@ -91,6 +91,22 @@ class KapsoRateLimitedError(KapsoError):
         self.retry_after = retry_after
 
 
+class KapsoQuotaError(KapsoRateLimitedError):
+    """Our own budget for the key (sandbox/kapso/quota.py) says no: no call was made."""
+
+    kind = "quota"
+
+    def __init__(self, message: str, *, whose: str, retry_after: int) -> None:
+        super().__init__(message, status=None, retry_after=retry_after)
+        self.whose = whose
+
+
+class KapsoBudgetUnavailable(KapsoError):
+    """The budget's store (the shared cache) is down: limits cannot be checked, so no call."""
+
+    kind = "budget_unavailable"
+
+
 class KapsoServerError(KapsoError):
     kind = "server"
 
@@ -125,6 +141,25 @@ def too_large_error() -> KapsoResponseError:
     return KapsoResponseError(
         "Kapso sent an answer far larger than expected, so the dashboard refused it. "
         "Nothing was saved; check KAPSO_API_BASE_URL."
+    )
+
+
+def quota_error(whose: str, wait: int, limit: int) -> KapsoQuotaError:
+    if whose == "person":
+        message = f"You have created {limit} sessions this minute; try again in {wait} s."
+    elif whose == "watcher":
+        message = f"Your pages have checked Kapso {limit} times this minute; next in {wait} s."
+    elif whose == "team":
+        message = f"The team's Kapso quota for this minute is used up; try again in {wait} s."
+    else:
+        message = f"Kapso is rate-limiting this API key; try again in {wait} s."
+    return KapsoQuotaError(message, whose=whose, retry_after=wait)
+
+
+def budget_unavailable_error() -> KapsoBudgetUnavailable:
+    return KapsoBudgetUnavailable(
+        "The dashboard cannot reach its cache (Redis), so it cannot check limits; try again "
+        "in a minute."
     )
 
 

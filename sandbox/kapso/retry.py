@@ -15,6 +15,7 @@ from sandbox.kapso.errors import (
     DEFAULT_RETRY_AFTER,
     KapsoConnectionError,
     KapsoError,
+    KapsoQuotaError,
     KapsoRateLimitedError,
     KapsoServerError,
 )
@@ -37,8 +38,8 @@ def read_retry_wait(method: str, exc: KapsoError, attempt: int, deadline: float)
     Only reads are repeated. A create that failed may have happened at Kapso anyway, and
     a blind repeat would make a second session; the sessions service looks for it instead.
     """
-    if method != "GET" or attempt >= READ_RETRIES:
-        return None
+    if method != "GET" or attempt >= READ_RETRIES or isinstance(exc, KapsoQuotaError):
+        return None  # our own budget said no: waiting inside a page's call helps no one
     if isinstance(exc, KapsoRateLimitedError):
         wait = float(exc.retry_after or DEFAULT_RETRY_AFTER)
     elif isinstance(exc, KapsoConnectionError) or (

@@ -11,6 +11,7 @@ from sandbox import agents, sessions
 from sandbox.access import sessions_visible_to
 from sandbox.errors import USER_FACING_ERRORS
 from sandbox.forms import SandboxSessionForm
+from sandbox.gateway import watcher
 
 RECENT_SESSIONS = 5
 
@@ -18,11 +19,13 @@ RECENT_SESSIONS = 5
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
     reload_agents = request.POST.get("action") == "reload_agents"
-    choices = agents.agent_choices(force_refresh=reload_agents)
+    choices = agents.agent_choices(caller=watcher(request.user), force_refresh=reload_agents)
     if reload_agents:
         # The reload button sits in the create form so what was typed survives it.
-        if choices.error is None:
+        if choices.reloaded:
             messages.success(request, f"Agent list reloaded from Kapso ({len(choices.agents)}).")
+        elif choices.error is None:
+            messages.info(request, "The agent list was reloaded a moment ago; here it is.")
         form = SandboxSessionForm(initial=request.POST.dict(), agents=choices.agents)
     else:
         form = SandboxSessionForm(request.POST or None, agents=choices.agents)

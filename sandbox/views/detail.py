@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from sandbox import sessions, sharing
 from sandbox.access import can_manage, sessions_visible_to
+from sandbox.gateway import watcher
 from sandbox.phones import format_phone
 from sandbox.presenters import inline_qr, qr_label, status_payload, status_text
 from sandbox.qr import qr_png, qr_svg
@@ -43,8 +44,10 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def session_status(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled by the session page while the session may still change."""
     session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
-    session, error = sessions.sandbox_session_refresh_throttled(session)
-    return JsonResponse(status_payload(session, error=error))
+    watched = sessions.sandbox_session_refresh_throttled(session, caller=watcher(request.user))
+    payload = status_payload(watched.session, error=watched.error)
+    payload["retry_in"] = watched.retry_in
+    return JsonResponse(payload)
 
 
 @require_GET

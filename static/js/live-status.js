@@ -58,8 +58,10 @@
         credentials: "same-origin",
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      show(await response.json());
-      delay = POLL_MS;
+      const state = await response.json();
+      show(state);
+      // The shared Kapso budget said "not now": wait as long as it asks, quietly.
+      delay = state.retry_in ? Math.min(state.retry_in * 1000, MAX_BACKOFF_MS) : POLL_MS;
     } catch {
       delay = Math.min(delay * 2, MAX_BACKOFF_MS); // the dashboard itself is unreachable
     } finally {
