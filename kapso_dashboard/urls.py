@@ -9,6 +9,9 @@ from sandbox.web.login_throttle import ThrottledAdminAuthenticationForm, Throttl
 # Both login pages count failures against the same per-account and per-address limits.
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
+# A database or cache outage gets a 503 page naming it; anything else the plain 500 page.
+handler500 = "sandbox.web.outages.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +17,8 @@ from sandbox.kapso import KapsoClient, KapsoError, types
 from sandbox.kapso.quota import BACKGROUND, Caller
 from sandbox.models import Agent
 
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 AGENTS_FRESH_KEY = "sandbox:agents-fresh"
 AGENTS_RELOAD_KEY = "sandbox:agents-reload"
 
@@ -77,7 +82,7 @@ def agent_list_refresh(
         gone = [a.pk for a in known.values() if a.listed and a.pk not in kept]
         if gone:
             Agent.objects.filter(pk__in=gone).update(listed=False)
-    cache.set(AGENTS_FRESH_KEY, True, settings.KAPSO_AGENT_CACHE_SECONDS)
+    _tolerant(lambda: cache.set(AGENTS_FRESH_KEY, True, settings.KAPSO_AGENT_CACHE_SECONDS), None)
     return sorted(agents, key=lambda a: (a.name.lower(), a.kapso_id))
 
 
@@ -90,14 +95,25 @@ def agent_choices(
     team (twenty quick clicks are one call). When Kapso cannot be reached the last known
     list is still offered, with the reason.
     """
-    if force_refresh and not cache.add(
-        AGENTS_RELOAD_KEY, True, settings.KAPSO_AGENT_RELOAD_SECONDS
+    reload_seconds = settings.KAPSO_AGENT_RELOAD_SECONDS
+    if force_refresh and not _tolerant(
+        lambda: cache.add(AGENTS_RELOAD_KEY, True, reload_seconds), True
     ):
         force_refresh = False  # reloaded a moment ago: that list is as fresh as Kapso's
-    if force_refresh or not cache.get(AGENTS_FRESH_KEY):
+    if force_refresh or not _tolerant(lambda: cache.get(AGENTS_FRESH_KEY), False):
         try:
             agents = agent_list_refresh(caller=caller, client=client)
             return AgentChoices(agents=agents, reloaded=force_refresh)
         except KapsoError as exc:
             return AgentChoices(agents=list(Agent.objects.filter(listed=True)), error=exc.message)
     return AgentChoices(agents=list(Agent.objects.filter(listed=True)))
+
+
+def _tolerant(call: Callable[[], T], fallback: T) -> T:
+    """The agent list's cache flags are only a speed-up: an outage falls back to asking
+    Kapso (whose budget then says, in words, that the cache is down)."""
+    try:
+        return call()
+    except Exception:  # any cache failure
+        logger.warning("agent cache unreachable", exc_info=True)
+        return fallback

@@ -8,6 +8,7 @@ keyed by it, so a cached figure is never stale: it is simply not reused after a 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -21,6 +22,7 @@ from sandbox.access import sessions_visible_to
 from sandbox.counters import count_up
 from sandbox.models import SandboxSession, status_label
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "sandbox:history-version"
 TTL_SECONDS = 10 * 60
 T = TypeVar("T")
@@ -81,7 +83,10 @@ def bump() -> None:
 
     Saves and deletes call it through signals (apps.py); bulk writes call it directly.
     """
-    count_up(VERSION_KEY, None)
+    try:
+        count_up(VERSION_KEY, None)
+    except Exception:  # a cache outage must not undo a write; figures expire in 10 min
+        logger.warning("history cache unreachable: version not bumped", exc_info=True)
 
 
 def on_session_written(sender, **kwargs) -> None:
@@ -92,6 +97,12 @@ def on_session_written(sender, **kwargs) -> None:
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
-    version = cache.get(VERSION_KEY, 0)
-    digest = hashlib.sha256(repr((version, parts)).encode()).hexdigest()[:32]
-    return cache.get_or_set(f"sandbox:history:{name}:{digest}", compute, TTL_SECONDS)
+    """`compute()`, remembered until sessions change; only a speed-up, so a cache outage
+    costs the computation, never the page."""
+    try:
+        version = cache.get(VERSION_KEY, 0)
+        digest = hashlib.sha256(repr((version, parts)).encode()).hexdigest()[:32]
+        return cache.get_or_set(f"sandbox:history:{name}:{digest}", compute, TTL_SECONDS)
+    except Exception:  # any cache failure: compute it here (logged, never shown)
+        logger.warning("history cache unreachable: computing %s", name, exc_info=True)
+        return compute()

@@ -12,6 +12,7 @@ from sandbox.access import sessions_visible_to
 from sandbox.errors import USER_FACING_ERRORS
 from sandbox.forms import SandboxSessionForm
 from sandbox.gateway import watcher
+from sandbox.kapso import KapsoBudgetUnavailable
 
 RECENT_SESSIONS = 5
 
@@ -29,11 +30,14 @@ def session_create(request: HttpRequest) -> HttpResponse:
         form = SandboxSessionForm(initial=request.POST.dict(), agents=choices.agents)
     else:
         form = SandboxSessionForm(request.POST or None, agents=choices.agents)
+    status = 200
     if request.method == "POST" and not reload_agents and form.is_valid():
         try:
             outcome = sessions.sandbox_session_create(user=request.user, **form.cleaned_data)
         except USER_FACING_ERRORS as exc:
             form.add_error(None, exc.message)
+            # The limits cannot be checked: an outage, said with the form and what was typed.
+            status = 503 if isinstance(exc, KapsoBudgetUnavailable) else 200
         else:
             say_how(request, outcome)
             return redirect(outcome.session)
@@ -46,6 +50,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
             "agent_error": choices.error,
             "recent_sessions": recent[:RECENT_SESSIONS],
         },
+        status=status,
     )
 
 
