@@ -53,7 +53,8 @@ def export_csv(modeladmin, request, queryset):
 REFRESH_BUDGET_SECONDS = 20
 
 
-@admin.action(description="Refresh selected sessions from Kapso")
+# It writes sessions and spends the team's Kapso budget: view-only staff may not run it.
+@admin.action(description="Refresh selected sessions from Kapso", permissions=["change"])
 def refresh_from_kapso(modeladmin, request, queryset):
     done = failed = 0
     sessions = list(queryset.select_related("agent"))

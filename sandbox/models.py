@@ -123,7 +123,7 @@ class SandboxSession(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="renewals"
     )
     # The share link is signed over this nonce: a new nonce or an empty one revokes it.
-    share_nonce = models.CharField(max_length=64, blank=True)
+    share_nonce = models.CharField(max_length=64, blank=True, db_index=True)
     origin = _origin_field()
     charged_to = _charged_to_field()
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import phonenumbers
 
 # Longer than any real number with generous formatting; beyond it we do not even parse.
 MAX_INPUT_LENGTH = 64
+# "… ext. 123", "… x123", "… #123", "… extension 123": an extension at the end.
+_EXTENSION = re.compile(r"(?:e?xt?n?\.?|extension|#)\s*\d{1,10}\s*$", re.IGNORECASE)
 
 
 class InvalidPhoneNumber(ValueError):
@@ -20,13 +25,25 @@ def normalize_phone(raw: str, default_region: str | None = None) -> str:
     A leading `00` is read as the international prefix whatever the region: most of the
     world dials abroad that way, and a teammate pasting `0044 20 …` means +44.
     """
-    text = (raw or "").strip()
+    # Width and compatibility forms first: a fullwidth plus and digits (U+FF0B, U+FF14) are
+    # "+44" to a person.
+    text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text:
         raise InvalidPhoneNumber("Enter the phone number that will scan the code.")
     if len(text) > MAX_INPUT_LENGTH:
         raise InvalidPhoneNumber(
             f"That is too long for a phone number ({len(text)} characters). "
             "Enter it like +1 415 555 2671."
+        )
+    if _EXTENSION.search(text) and any(ch.isdigit() for ch in _EXTENSION.split(text)[0]):
+        raise InvalidPhoneNumber(
+            "WhatsApp numbers have no extension: remove the extension at the end and try again."
+        )
+    if any(ch.isalpha() for ch in text):
+        # phonenumbers would read "CALL" as 2255, as a keypad does; a typo must not do that.
+        raise InvalidPhoneNumber(
+            "A phone number has only digits (and + ( ) - . spaces): letters are not read as "
+            "digits. Enter it like +1 415 555 2671."
         )
     if text.startswith("00"):
         text = "+" + text[2:]

@@ -1,8 +1,9 @@
 """Share links: a signed URL that shows one session's QR code and message without login.
 
-The signature covers the session's id and a random nonce stored on the session, so a
-link cannot be forged, and making a new link or revoking clears the old one. A link
-also stops working once its session has expired.
+The token is a random nonce stored on the session, signed with a timestamp: opaque (it
+names no database id), unforgeable, and at most MAX_AGE old. Making a new link or
+revoking replaces or clears the nonce, so the old link opens nothing; a link also stops
+working once its session has expired.
 """
 
 from __future__ import annotations
@@ -38,19 +39,20 @@ def share_link_revoke(session: SandboxSession) -> None:
 def share_token(session: SandboxSession) -> str | None:
     if not session.share_nonce:
         return None
-    return signing.dumps({"s": session.pk, "n": session.share_nonce}, salt=SALT)
+    return signing.TimestampSigner(salt=SALT).sign(session.share_nonce)
 
 
 def shared_session(token: str) -> SandboxSession | None:
     """The session a token opens, or None: forged, revoked, replaced or expired."""
     try:
-        claims = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-        pk, nonce = int(claims["s"]), str(claims["n"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        nonce = signing.TimestampSigner(salt=SALT).unsign(token, max_age=MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired included
         return None
-    session = SandboxSession.objects.select_related("agent").filter(pk=pk).first()
-    if session is None or not session.share_nonce:
+    if not nonce:
         return None
-    if not hmac.compare_digest(session.share_nonce, nonce) or session.is_expired():
+    session = SandboxSession.objects.select_related("agent").filter(share_nonce=nonce).first()
+    if session is None or not hmac.compare_digest(session.share_nonce, nonce):
+        return None
+    if session.is_expired():
         return None
     return session

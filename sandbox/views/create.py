@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sandbox import agents, sessions
@@ -17,6 +18,8 @@ from sandbox.kapso import KapsoBudgetUnavailable
 RECENT_SESSIONS = 5
 
 
+# Pages that show phone numbers and codes are kept by no proxy and no back button.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
     reload_agents = request.POST.get("action") == "reload_agents"

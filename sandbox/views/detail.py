@@ -16,6 +16,7 @@ from sandbox.presenters import inline_qr, qr_label, status_payload, status_text
 from sandbox.qr import qr_png, qr_svg
 
 
+@never_cache  # a phone number and its code: kept by no proxy and no back button
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
@@ -50,6 +51,7 @@ def session_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(payload)
 
 
+@never_cache
 @require_GET
 def session_qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
@@ -59,6 +61,7 @@ def session_qr_svg(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(svg.encode(), "image/svg+xml", f"{_file_stem(session)}.svg")
 
 
+@never_cache
 @require_GET
 def session_qr_png(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(sessions_visible_to(request.user), pk=pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sandbox import history
@@ -13,6 +14,7 @@ from sandbox.models import Agent
 HISTORY_PAGE_SIZE = 25
 
 
+@never_cache  # phone numbers and codes: kept by no proxy and no back button
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")

@@ -39,10 +39,12 @@ def session_share(request: HttpRequest, pk: int) -> HttpResponse:
 def shared_session(request: HttpRequest, token: str) -> HttpResponse:
     session = sharing.shared_session(token)
     if session is None:
-        return render(request, "sandbox/shared_gone.html", status=404)
-    response = render(
-        request, "sandbox/shared.html", {"session": session, "qr_svg": inline_qr(session)}
-    )
-    # The token is the secret: keep it out of Referer headers sent to wa.me.
+        response = render(request, "sandbox/shared_gone.html", status=404)
+    else:
+        context = {"session": session, "qr_svg": inline_qr(session)}
+        response = render(request, "sandbox/shared.html", context)
+    # The token is the secret: keep it out of Referer headers sent to wa.me, and the page
+    # (a phone number's activation code) out of search engines that find the link.
     response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response
