@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sandbox.views import create, detail, health, history, sharing
+from sandbox.views import budget, create, detail, health, history, sharing
 
 app_name = "sandbox"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("sessions/<int:pk>/renew/", create.session_renew, name="renew"),
     path("sessions/<int:pk>/share/", sharing.session_share, name="share"),
     path("share/<str:token>/", sharing.shared_session, name="shared"),
+    path("budget/", budget.budget, name="budget"),
     path("healthz", health.healthz, name="healthz"),
 ]

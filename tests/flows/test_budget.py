@@ -118,3 +118,14 @@ def test_agent_reloads_are_one_call_however_many_clicks(kapso, alice_client):
     for _ in range(20):
         alice_client.post(URL, {"action": "reload_agents", "phone_number": "+1415"})
     assert calls(kapso)["GET /api/v1/agents"] == 1
+
+
+def test_staff_see_this_minutes_use_and_teammates_do_not(kapso, alice_client, charlie, client):
+    alice_client.get(URL)
+    post(alice_client, "+14155552671")
+    assert alice_client.get(reverse("sandbox:budget")).status_code == 302  # to the login
+    client.force_login(charlie)
+    page = client.get(reverse("sandbox:budget")).content.decode()
+    assert "Used this minute</dt><dd>2 of 100" in page
+    assert "By people (create, renew)</dt><dd>1 (up to 100; 10 each)" in page
+    assert "By pages watching sessions</dt><dd>1 (up to 90; 30 per person)" in page
