@@ -97,7 +97,8 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # Logins are read from the shared cache, written to both it and the database. Only with
     # a shared cache: a per-process copy would keep a session alive in one worker after a
     # logout in another.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # (sandbox/web/session_store.py: Django's cached_db, still readable while Redis is down.)
+    SESSION_ENGINE = "sandbox.web.session_store"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -101,9 +101,22 @@ class CacheStore:
     """The budget's counters in Django's cache: Redis in production, where INCR is atomic
     across workers and machines; the local-memory cache (one process) for `make run`."""
 
-    def incr(self, key: str, ttl: int) -> int:
+    def incr(self, key: str, ttl: int, also: tuple[str, ...] = ()) -> int:
         with _reachable():
-            return count_up(key, ttl)
+            redis_client = _raw_redis(key)
+            if redis_client is None:
+                for name in also:
+                    count_up(name, ttl)
+                return count_up(key, ttl)
+            # On Redis, INCR and EXPIRE NX for every key in one round trip: atomic per key
+            # and ~1/6 of Django's add-then-exists-then-incr. Django's Redis serializer
+            # stores integers as plain integers, so cache.get() reads them back.
+            pipe = redis_client.pipeline(transaction=False)
+            for name in (key, *also):
+                full = cache.make_and_validate_key(name)
+                pipe.incr(full)
+                pipe.expire(full, ttl, nx=True)
+            return int(pipe.execute()[0])
 
     def decr(self, key: str) -> None:
         with _reachable(), contextlib.suppress(ValueError):  # expired meanwhile
@@ -126,3 +139,18 @@ class CacheStore:
     def set(self, key: str, value: int | float, ttl: int) -> None:
         with _reachable():
             cache.set(key, value, ttl)
+
+    def set_many(self, values: dict[str, int | float], ttl: int) -> None:
+        with _reachable():
+            cache.set_many(values, ttl)
+
+
+def _raw_redis(key: str):
+    """The redis-py client behind Django's RedisCache, or None for any other cache."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    return backend._cache.get_client(key, write=True)

@@ -52,8 +52,9 @@ class StoreUnavailable(Exception):
 
 
 class QuotaStore(Protocol):
-    def incr(self, key: str, ttl: int) -> int:
-        """Add one to `key` (made with `ttl` seconds to live if absent); the new value."""
+    def incr(self, key: str, ttl: int, also: tuple[str, ...] = ()) -> int:
+        """Add one to `key` and to each of `also` (each made with `ttl` seconds to live if
+        absent); the new value of `key`. One round trip where the store allows."""
 
     def decr(self, key: str) -> None: ...
 
@@ -64,6 +65,8 @@ class QuotaStore(Protocol):
     def get_many(self, keys: list[str]) -> dict[str, int | float]: ...
 
     def set(self, key: str, value: int | float, ttl: int) -> None: ...
+
+    def set_many(self, values: dict[str, int | float], ttl: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,12 @@ class Quota:
                 self._store.decr(key)
                 return Denied(whose, to_next, share)
         team_key = self._key(f"team:{window}")
-        if self._store.incr(team_key, COUNTER_TTL) > self.policy.ceiling(caller.priority, limit):
-            self._store.decr(team_key)
-            if own is not None:
-                self._store.decr(own[0])
+        by_priority = self._key(f"{caller.priority.name}:{window}")
+        used = self._store.incr(team_key, COUNTER_TTL, also=(by_priority,))
+        if used > self.policy.ceiling(caller.priority, limit):
+            for key in (team_key, by_priority, *(own[:1] if own else ())):
+                self._store.decr(key)
             return Denied("team", to_next, limit)
-        self._store.incr(self._key(f"{caller.priority.name}:{window}"), COUNTER_TTL)
         return None
 
     def _own_share(self, caller: Caller, window: int) -> tuple[str, int, str] | None:
@@ -160,8 +163,13 @@ class Quota:
         remaining = _header_int(headers, "X-RateLimit-Remaining")
         if kapso_limit is None or remaining is None:
             return
-        self._store.set(self._key("kapso-limit"), kapso_limit, 3600)
-        self._store.set(self._key(f"kapso-remaining:{window}"), remaining, COUNTER_TTL)
+        self._store.set_many(
+            {
+                self._key("kapso-limit"): kapso_limit,
+                self._key(f"kapso-remaining:{window}"): remaining,
+            },
+            COUNTER_TTL,
+        )
         team_key = self._key(f"team:{window}")
         ours = int(self._store.get(team_key) or 0)
         theirs = kapso_limit - remaining  # calls Kapso counted this window, ours included

@@ -30,9 +30,10 @@ class DictStore:
         if self.down:
             raise StoreUnavailable("down")
 
-    def incr(self, key, ttl):
+    def incr(self, key, ttl, also=()):
         self._check()
-        self.values[key] = self.values.get(key, 0) + 1
+        for name in (key, *also):
+            self.values[name] = self.values.get(name, 0) + 1
         return self.values[key]
 
     def decr(self, key):
@@ -54,6 +55,10 @@ class DictStore:
     def set(self, key, value, ttl):
         self._check()
         self.values[key] = value
+
+    def set_many(self, values, ttl):
+        self._check()
+        self.values.update(values)
 
 
 class Clock:
