@@ -6,6 +6,7 @@ connections and report requests/s, p50 and p99; the Python one also stops at a r
 from __future__ import annotations
 
 import http.client
+import os
 import random
 import re
 import shutil
@@ -38,11 +39,14 @@ def run_load(
     base_url: str,
     paths: list[str],
     *,
-    cookie: str,
+    cookie: str | None,
     duration: float,
     connections: int,
 ) -> LoadResult:
-    """GET a random one of `paths` (one path: always that one) for `duration` seconds."""
+    """GET a random one of `paths` (one path: always that one) for `duration` seconds.
+
+    `cookie` is sent as the Cookie header; None sends no Cookie header at all.
+    """
     host = urlsplit(base_url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("load is only ever sent to loopback")
@@ -74,13 +78,15 @@ def _wrk(base_url, paths, cookie, duration, connections) -> LoadResult:
         "--latency",
         "-s",
         script.name,
-        "-H",
-        f"Cookie: {cookie}",
+        *(["-H", f"Cookie: {cookie}"] if cookie is not None else []),
         base_url + paths[0],
     ]
-    out = subprocess.run(  # noqa: S603 - wrk on loopback, fixed arguments
-        command, capture_output=True, text=True, timeout=duration + 60, check=True
-    ).stdout
+    try:
+        out = subprocess.run(  # noqa: S603 - wrk on loopback, fixed arguments
+            command, capture_output=True, text=True, timeout=duration + 60, check=True
+        ).stdout
+    finally:
+        os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     total = int(re.search(r"(\d+) requests in", out).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -110,6 +116,7 @@ def _python(base_url, paths, cookie, duration, connections) -> LoadResult:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
+    headers = {"Cookie": cookie} if cookie is not None else {}
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)  # noqa: S311 - picks URLs, not secrets
@@ -119,7 +126,7 @@ def _python(base_url, paths, cookie, duration, connections) -> LoadResult:
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
             started = time.perf_counter()
             try:
-                conn.request("GET", rng.choice(paths), headers={"Cookie": cookie})
+                conn.request("GET", rng.choice(paths), headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if not 200 <= response.status < 400:

@@ -12,9 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
+import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,40 +22,10 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script: bench/ and support/ from the checkout
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_emulator(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(  # noqa: S603 (our own module, fixed arguments)
-        [
-            sys.executable,
-            "-m",
-            "kapso_emulator",
-            "--port",
-            str(port),
-            "--state-file",
-            "",
-            "--rate-limit",
-            "0",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            requests.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=1)
-            return proc
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the emulator did not start")
+from bench import machine  # noqa: E402
+from support.servers import start_emulator  # noqa: E402
 
 
 def main() -> None:
@@ -67,10 +36,22 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark-sync.md"))
     args = parser.parse_args()
 
-    port = free_port()
     workdir = tempfile.mkdtemp(prefix="bench-sync-")
+    # Its own process, as Kapso would be, on a port it picks (--port 0) and names.
+    emulator = start_emulator("--rate-limit", "0", "--log-level", "WARNING")
+    try:
+        text = run(args, emulator.url, workdir)
+    finally:
+        emulator.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    Path(args.output).write_text(text)
+    print(text)
+
+
+def run(args: argparse.Namespace, emulator_url: str, workdir: str) -> str:
+    """Import and re-import `args.sessions` sessions `args.runs` times; the report's text."""
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["KAPSO_API_BASE_URL"] = f"http://127.0.0.1:{port}/api/v1"
+    os.environ["KAPSO_API_BASE_URL"] = emulator_url + "/api/v1"
     os.environ["KAPSO_API_KEY"] = "bench-key"
     os.environ["LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kapso_dashboard.settings")
@@ -85,53 +66,43 @@ def main() -> None:
     from sandbox.sync import sync_kapso
 
     call_command("migrate", verbosity=0)
-    emulator = start_emulator(port)
-    try:
-        agents = ["agent-support-01", "agent-sales-02", "agent-onboarding-03"]
-        per_agent = [args.sessions // 3 + (1 if i < args.sessions % 3 else 0) for i in range(3)]
-        for agent, count in zip(agents, per_agent, strict=True):
-            requests.post(
-                f"http://127.0.0.1:{port}/_emulator/sessions",
-                json={"phone_number": "+14155550100", "agent_id": agent, "count": count},
-                timeout=120,
-            ).raise_for_status()
+    agents = ["agent-support-01", "agent-sales-02", "agent-onboarding-03"]
+    per_agent = [args.sessions // 3 + (1 if i < args.sessions % 3 else 0) for i in range(3)]
+    for agent, count in zip(agents, per_agent, strict=True):
+        requests.post(
+            f"{emulator_url}/_emulator/sessions",
+            json={"phone_number": "+14155550100", "agent_id": agent, "count": count},
+            timeout=120,
+        ).raise_for_status()
 
-        first, again, first_queries, again_queries, again_writes = [], [], [], [], []
-        for _ in range(args.runs):
-            SandboxSession.objects.all().delete()
-            Agent.objects.all().delete()
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                report = sync_kapso()
-                first.append(time.perf_counter() - started)
-            assert report.created == args.sessions, report
-            first_queries.append(len(queries))
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                report = sync_kapso()
-                again.append(time.perf_counter() - started)
-            assert report.unchanged == args.sessions, report
-            again_queries.append(len(queries))
-            again_writes.append(
-                sum(q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE") for q in queries)
-            )
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=10)
+    first, again, first_queries, again_queries, again_writes = [], [], [], [], []
+    for _ in range(args.runs):
+        SandboxSession.objects.all().delete()
+        Agent.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            report = sync_kapso()
+            first.append(time.perf_counter() - started)
+        assert report.created == args.sessions, report
+        first_queries.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            report = sync_kapso()
+            again.append(time.perf_counter() - started)
+        assert report.unchanged == args.sessions, report
+        again_queries.append(len(queries))
+        again_writes.append(
+            sum(q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE") for q in queries)
+        )
 
-    cpu = "unknown"
-    if Path("/proc/cpuinfo").exists():
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
     lines = [
         "# Benchmark: sync_kapso",
         "",
         f"Command: `.venv/bin/python bench/sync_kapso.py --sessions {args.sessions} "
         f"--runs {args.runs}`  ",
-        f"Machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
-        f"database {connection.vendor}  ",
+        f"Machine: {machine.cores()} cores, {machine.cpu_model()}, Python "
+        f"{platform.python_version()}, database {connection.vendor}, load average "
+        f"{machine.load_average()}  ",
         "The emulator runs in its own process on loopback; times include its work.",
         "",
         "| run | median | min | max | SQL queries (median) | writes |",
@@ -146,9 +117,7 @@ def main() -> None:
         "Target (issue 4): under 10 s on the 2-core machine, and a second run writes nothing.",
         "",
     ]
-    text = "\n".join(lines)
-    Path(args.output).write_text(text)
-    print(text)
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The dashboard's URLs, plus the ceilings every figure is divided by.
 
 `/_bench/bare` is the least a Django view served by the same gunicorn, middleware and
-settings can cost: no login, no database, a constant answer. `/_bench/bare-login` is the
-same behind the login every dashboard page has (session and user read from the database).
+settings can cost: no login, no database, a constant answer; the bench sends it no cookie,
+because with a session cookie Django's LoginRequiredMiddleware reads the session and the
+user before it looks at `login_not_required`. `/_bench/bare-login` is the same behind the
+login every dashboard page has (session and user read), sent the staff user's cookie.
 Only `bench.settings` routes them; the dashboard never does.
 """
 

@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/screenshots.py
 
-Self-contained: starts its own Kapso emulator and its own dashboard (runserver on free ports,
-a throwaway SQLite database in a temporary folder), logs in through the form, creates a few
+Self-contained: starts its own Kapso emulator and its own dashboard (runserver; each binds a
+port the OS picks and says which, so no other process can take it in between), with a
+throwaway SQLite database in a temporary folder, logs in through the form, creates a few
 sessions, shoots the create form, a session page and the history, and stops everything.
 Needs Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Playwright.
 """
@@ -14,12 +15,9 @@ import io
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,31 +27,13 @@ from PIL import Image  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from kapso_emulator import EmulatorServer  # noqa: E402
+from support.servers import RUNSERVER, start_process  # noqa: E402
 from tests.browser.chromium import CHROMIUM_ARGS, LAPTOP, PHONE, chromium_executable  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZES = {"laptop": LAPTOP, "phone": PHONE}
 USERNAME, PASSWORD = "sam", secrets.token_urlsafe(12)
 SESSIONS = [("+1 415 555 2671", 1), ("0044 20 7946 0958", 2), ("+49 30 901820", 1)]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the dashboard exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (our own local server)
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the dashboard did not answer {url} within {seconds:.0f} s")
 
 
 def save_small_png(png: bytes, path: Path) -> None:
@@ -103,7 +83,6 @@ def main() -> None:
     emulator = EmulatorServer(
         port=0, state_file=str(workdir / "emulator.json"), api_key=api_key, rate_limit=None
     ).start()
-    port = free_port()
     env = {
         **os.environ,
         "KAPSO_API_BASE_URL": emulator.api_base_url,
@@ -124,19 +103,19 @@ def main() -> None:
             f"User.objects.create_user({USERNAME!r}, password={PASSWORD!r})"
         )
         subprocess.run([*manage, "shell", "-v", "0", "-c", create_user], env=env, check=True)  # noqa: S603
-        server = subprocess.Popen(  # noqa: S603
-            [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        # Port 0: runserver binds a free port and prints it ("Starting development server at").
+        server = start_process(
+            [*manage, "runserver", "--noreload", "127.0.0.1:0"],
+            announce=RUNSERVER,
+            ready_path="/healthz",
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            log=workdir / "runserver.log",
+            timeout=30,
         )
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_up(base_url + "/healthz", server)
-        written = shoot(base_url, chromium)
+        written = shoot(server.url, chromium)
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
+            server.stop()
         emulator.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     total = sum(p.stat().st_size for p in written)

@@ -1,0 +1,310 @@
+"""docs/benchmarks.md from one run's figures: markdown only, nothing measured here."""
+
+from __future__ import annotations
+
+import statistics
+import textwrap
+from datetime import UTC, datetime
+
+from bench.inprocess import PAGE_QR
+from bench.loadgen import LoadResult
+from bench.machine import version
+from bench.plan import RANDOM_POOL, Plan, SizeResult
+
+LABELS = {
+    "bare": "bare view, no cookie (ceiling: no login, no database)",
+    "bare-login": "bare view, logged in (session + user read)",
+    "session": "session page, same session (QR cached)",
+    "session-random": f"session page, random among newest {RANDOM_POOL:,} (QR shared once built)",
+    "history": "history page 1, staff (sees every session)",
+}
+BREAKDOWN = {
+    "login": "login: session and user read",
+    "query": "the view's query (session, agent, creator)",
+    "template": "template rendering",
+    "qr": f"`{PAGE_QR}`",
+}
+MET = {True: "**met**", False: "**missed**"}
+
+
+def paragraph(text: str) -> list[str]:
+    return textwrap.wrap(text, width=90, break_long_words=False, break_on_hyphens=False)
+
+
+def med(results: list[LoadResult], attr: str) -> float:
+    return statistics.median(getattr(r, attr) for r in results)
+
+
+def ratio(result: SizeResult, name: str, ceiling: str = "bare") -> float:
+    """A page's median req/s over a ceiling's in the same run: the machine's drift cancels."""
+    return med(result.load[name], "rps") / med(result.load[ceiling], "rps")
+
+
+def render_report(
+    plan: Plan,
+    machine: dict[str, str],
+    qr_libs: dict[str, float],
+    page: dict[str, dict[str, float]],
+    sizes: list[SizeResult],
+    seconds: float,
+) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        *paragraph(
+            "Written by `make bench` (`bench/run.py`); do not edit by hand, rerun it. Every"
+            f" figure is the median of {plan.reps} runs (create flow: of {plan.create_rounds}"
+            f" rounds of {plan.create_pairs} pairs), and is set against ceilings measured in"
+            " the same run, because this machine is shared and noisy: compare the ratios, not"
+            " the absolute times."
+        ),
+        "",
+        f"Run on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes in all.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        *[f"| {key} | {value} |" for key, value in machine.items()],
+        "",
+        "## Command",
+        "",
+        "```sh",
+        "make bench    # = bash scripts/services.sh kapso_bench && .venv/bin/python -m bench.run",
+        "```",
+        "",
+        plan.describe(),
+        "",
+    ]
+    lines += targets(sizes)
+    lines += pages_under_load(plan, sizes)
+    lines += history_reads(sizes)
+    lines += create_flow(sizes)
+    lines += qr_codes(qr_libs, page, sizes[0])
+    lines += how_to_read()
+    return "\n".join(lines)
+
+
+def targets(sizes: list[SizeResult]) -> list[str]:
+    small, big = sizes[0], sizes[-1]
+    session_ratio = ratio(big, "session")
+    history_p99 = med(big.load["history"], "p99_ms")
+    overhead = statistics.median(r["overhead_ms"] for r in big.create)
+    # Judged on each page's ratio to the ceiling, which cancels the machine's drift.
+    drift = {name: ratio(big, name) / ratio(small, name) - 1 for name in big.load if name != "bare"}
+    worst = min(drift.items(), key=lambda item: item[1])
+    steady = [name for name, change in drift.items() if abs(change) <= 0.15]
+    return [
+        "## Against the targets",
+        "",
+        f"At {big.size:,} sessions:",
+        "",
+        "| figure | target | measured | |",
+        "|---|---|---|---|",
+        f"| session page throughput ÷ bare view (no cookie) | ≥ 50% | {session_ratio:.0%} "
+        f"(÷ logged-in bare view: {ratio(big, 'session', 'bare-login'):.0%}) | "
+        f"{MET[session_ratio >= 0.5]} |",
+        f"| history page p99 under load | < 100 ms | {history_p99:.1f} ms | "
+        f"{MET[history_p99 < 100]} |",
+        f"| create-flow overhead (dashboard - emulator) | < 20 ms | {overhead:.1f} ms | "
+        f"{MET[overhead < 20]} |",
+        f"| change {small.size:,} → {big.size:,} sessions (req/s ÷ bare) | none | "
+        f"worst: {worst[0]} {worst[1]:+.0%}; within ±15%: {', '.join(steady) or 'none'} | "
+        f"{MET[worst[1] >= -0.15]} |",
+        "",
+    ]
+
+
+def pages_under_load(plan: Plan, sizes: list[SizeResult]) -> list[str]:
+    small, big = sizes[0], sizes[-1]
+    lines = [
+        "## Pages under load",
+        "",
+        f"`wrk -t1 -c{plan.connections} -d{plan.duration:.0f}s --latency` (one load thread,"
+        f" {plan.connections} connections) per figure, the figures interleaved run by run,",
+        f"against gunicorn with {plan.workers} sync workers on 127.0.0.1, logged in as a staff",
+        "user except for the first row. Two ceilings, measured in the same run: x bare is the",
+        "page's throughput divided by the bare view's sent no cookie (no session, no user, no",
+        "query: the least a request through the same gunicorn, middleware and settings costs);",
+        "x bare logged in divides by the same bare view behind the login (the session and user",
+        "every dashboard page reads first).",
+        "",
+    ]
+    for result in sizes:
+        lines += [
+            f"### {result.size:,} sessions",
+            "",
+            "| page | req/s | x bare | x bare logged in | p50 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, runs in result.load.items():
+            lines.append(
+                f"| {LABELS[name]} | {med(runs, 'rps'):.0f} | {ratio(result, name):.2f} | "
+                f"{ratio(result, name, 'bare-login'):.2f} | {med(runs, 'p50_ms'):.1f} | "
+                f"{med(runs, 'p99_ms'):.1f} | {sum(r.errors for r in runs)} |"
+            )
+        lines.append("")
+    lines += [
+        f"### From {small.size:,} to {big.size:,} sessions",
+        "",
+        "| page | req/s change | x bare then → now | change of x bare | p99 then → now (ms) |",
+        "|---|---|---|---|---|",
+    ]
+    for name in big.load:
+        change = med(big.load[name], "rps") / med(small.load[name], "rps") - 1
+        lines.append(
+            f"| {LABELS[name]} | {change:+.0%} | {ratio(small, name):.2f} → "
+            f"{ratio(big, name):.2f} | {ratio(big, name) / ratio(small, name) - 1:+.0%} | "
+            f"{med(small.load[name], 'p99_ms'):.1f} → {med(big.load[name], 'p99_ms'):.1f} |"
+        )
+    return lines
+
+
+def history_reads(sizes: list[SizeResult]) -> list[str]:
+    return [
+        "",
+        "The history page's own reads for a staff user, in-process, median of 7 (ms): the",
+        "page's 25 rows come from an index and stay flat, but the pager's count and the",
+        "status filter's DISTINCT read every row, so they grow with the table; the page",
+        "therefore caches both until a session is written (sandbox/history.py). The last",
+        "column is the same status list found by one index probe per status (the",
+        "`SKIP_SCAN_STATUSES` query in `bench/inprocess.py`), for comparison.",
+        "",
+        "| sessions | 25 rows | COUNT(*) | DISTINCT status | statuses by index skip-scan |",
+        "|---|---|---|---|---|",
+        *[
+            f"| {r.size:,} | {r.history_queries['page']:.2f} | {r.history_queries['count']:.2f} | "
+            f"{r.history_queries['distinct']:.2f} | {r.history_queries['skip_scan']:.2f} |"
+            for r in sizes
+        ],
+        "",
+    ]
+
+
+def create_flow(sizes: list[SizeResult]) -> list[str]:
+    lines = [
+        "## Create flow",
+        "",
+        "One browser posts the create form (timed up to the dashboard's redirect), then the same",
+        "create is sent straight to the emulator (the ceiling: Kapso's own time), alternately,",
+        "one at a time. Overhead is the median of the per-pair differences: the dashboard's",
+        "own work (login, form, phone parsing, agent list from the cache, the session written",
+        "in one transaction, the redirect) plus one extra HTTP hop.",
+        "",
+        "| sessions | dashboard create | emulator alone | overhead | dashboard ÷ emulator |",
+        "|---|---|---|---|---|",
+    ]
+    for result in sizes:
+        dash = statistics.median(r["dashboard_ms"] for r in result.create)
+        emu = statistics.median(r["emulator_ms"] for r in result.create)
+        over = statistics.median(r["overhead_ms"] for r in result.create)
+        lines.append(
+            f"| {result.size:,} | {dash:.1f} ms | {emu:.1f} ms | {over:.1f} ms | {dash / emu:.1f} |"
+        )
+    return lines
+
+
+def breakdown_rows(page: dict[str, dict[str, float]]) -> list[str]:
+    first, warm = page["first view"], page["warm"]
+    rows = [
+        f"| {label} | {first[f'{key}_ms']:.2f} | {first[f'{key}_share']:.0%} | "
+        f"{warm[f'{key}_ms']:.2f} | {warm[f'{key}_share']:.0%} |"
+        for key, label in BREAKDOWN.items()
+    ]
+
+    def rest(mode: dict[str, float]) -> float:
+        return mode["total_ms"] - sum(mode[f"{key}_ms"] for key in BREAKDOWN)
+
+    return [
+        *rows,
+        f"| everything else (middleware, routing, response) | {rest(first):.2f} | "
+        f"{rest(first) / first['total_ms']:.0%} | {rest(warm):.2f} | "
+        f"{rest(warm) / warm['total_ms']:.0%} |",
+        f"| **total** | {first['total_ms']:.2f} | | {warm['total_ms']:.2f} | |",
+        f"| the bare view, no cookie, same way | | | {page['bare']['total_ms']:.2f} | |",
+        f"| the bare view logged in, same way | | | {page['bare-login']['total_ms']:.2f} | |",
+    ]
+
+
+def qr_codes(qr_libs: dict[str, float], page: dict[str, dict[str, float]], small) -> list[str]:
+    bare_p50 = med(small.load["bare"], "p50_ms")
+    warm, bare, bare_login = page["warm"], page["bare"]["total_ms"], page["bare-login"]["total_ms"]
+    lines = [
+        "",
+        "## QR codes",
+        "",
+        "Per call, in-process, median of 5 batches, on a link as long as Kapso's",
+        "(`https://wa.me/<number>?text=Activate%20sandbox%20session%20<code>`, a version-5",
+        "code). x bare p50 compares with the median latency under load of the bare view sent",
+        f"no cookie ({bare_p50:.1f} ms).",
+        "",
+        "| library | SVG ms | PNG ms | SVG x bare p50 |",
+        "|---|---|---|---|",
+        f"| qrcode {version('qrcode')} (the dashboard's) | {qr_libs['qrcode_svg']:.2f} | "
+        f"{qr_libs['qrcode_png']:.2f} | {qr_libs['qrcode_svg'] / bare_p50:.1f} |",
+    ]
+    if "segno_svg" in qr_libs:
+        lines.append(
+            f"| segno {version('segno')} (for the record) | {qr_libs['segno_svg']:.2f} | "
+            f"{qr_libs['segno_png']:.2f} | {qr_libs['segno_svg'] / bare_p50:.1f} |"
+        )
+    login, query, template = (warm[f"{key}_ms"] / bare for key in ("login", "query", "template"))
+    return [
+        *lines,
+        f"| `{PAGE_QR}` from the shared cache (Redis) | {qr_libs['page_qr_shared']:.2f} | | "
+        f"{qr_libs['page_qr_shared'] / bare_p50:.1f} |",
+        f"| `qr_svg` with its cache warm | {qr_libs['qrcode_svg_cached'] * 1000:.1f} µs | | |",
+        "",
+        "Where the session page's own time goes: in-process through Django's WSGI handler (no",
+        "HTTP, no gunicorn), same database and cache, median of 40 requests, each part timed",
+        "by wrapping it. First view: the QR caches emptied before each request (the worker's",
+        "own, and what the page wrote to the shared cache).",
+        "",
+        "| part | first view ms | share | warm ms | share |",
+        "|---|---|---|---|---|",
+        *breakdown_rows(page),
+        "",
+        *paragraph(
+            f"Warm, the session page costs {warm['total_ms'] / bare:.1f}x the bare view without"
+            f" a cookie in-process, and {warm['total_ms'] / bare_login:.1f}x the logged-in one."
+            f" Set against a whole bare request, its login costs {login:.1f}x, its query"
+            f" {query:.1f}x and its template {template:.1f}x; the login alone makes the"
+            f" logged-in bare view {bare_login / bare:.1f}x the bare one, so every page behind"
+            " the login starts from there. The QR code, the one part that was out of"
+            " proportion, is cached."
+        ),
+        "",
+        *paragraph(
+            f"Building the code was {page['first view']['qr_share']:.0%} of a first view, so"
+            f" the page takes it from `{PAGE_QR}`, which keeps each code in the shared cache:"
+            " of all the workers only the first to show a session builds its code, and the"
+            " others fetch it. `qr_svg` and `qr_png` also keep their last results per worker"
+            " (`functools.lru_cache`: they are pure functions of the link and label). The"
+            ' "random session" row above shows pages whose codes are built once each, then'
+            " shared. segno builds an SVG faster than qrcode but scarcely matters once the"
+            " result is cached, so the dashboard keeps qrcode."
+        ),
+        "",
+    ]
+
+
+def how_to_read() -> list[str]:
+    return [
+        "## How to read and rerun",
+        "",
+        "- The sessions are bulk-inserted (`bulk_create`, 5,000 a batch) into the PostgreSQL",
+        "  database `kapso_bench`, then `VACUUM ANALYZE`; the newest 1,000 are the same at every",
+        "  size, so the pages show the same rows and only the table grows.",
+        "- The history figure is the worst case: a staff user, who sees every session. Its",
+        "  count for the pager and the status filter's choices read the whole table when",
+        "  not cached; under load they are served from the cache (no writes meanwhile).",
+        "- Each size starts from the same shared cache (Redis holding the logins only), so",
+        "  QR codes and counts cached at the size before do not flatter the next one.",
+        "- The bare view sent no cookie is the ceiling because Django's LoginRequiredMiddleware",
+        "  reads the session and the user of any request that carries a session cookie, before",
+        "  it looks at `login_not_required`: with the cookie even the bare view pays the login.",
+        "- `make bench` is never part of `make test`: speed targets live here, not in tests.",
+        "- `.venv/bin/python -m bench.run --quick` is a short smoke run (smaller table, one",
+        "  repetition); it writes `var/benchmarks-quick.md` unless `--output` says otherwise.",
+        "",
+    ]
