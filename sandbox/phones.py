@@ -42,8 +42,8 @@ def normalize_phone(raw: str, default_region: str | None = None) -> str:
     if any(ch.isalpha() for ch in text):
         # phonenumbers would read "CALL" as 2255, as a keypad does; a typo must not do that.
         raise InvalidPhoneNumber(
-            "A phone number has only digits (and + ( ) - . spaces): letters are not read as "
-            "digits. Enter it like +1 415 555 2671."
+            "That does not look like a phone number: letters are not read as digits. "
+            "Enter it like +1 415 555 2671."
         )
     if text.startswith("00"):
         text = "+" + text[2:]
