@@ -186,6 +186,9 @@ KAPSO_CREATES_PER_USER_PER_MINUTE = env.int("KAPSO_CREATES_PER_USER_PER_MINUTE",
 KAPSO_REFRESHES_PER_USER_PER_MINUTE = env.int("KAPSO_REFRESHES_PER_USER_PER_MINUTE", default=30)
 # A forced reload of the agent list asks Kapso at most once per this many seconds.
 KAPSO_AGENT_RELOAD_SECONDS = env.int("KAPSO_AGENT_RELOAD_SECONDS", default=10)
+# A pending session counts as "live" (reused by bulk onboarding, the team matrix and the
+# API's ensure, instead of making a new one) while at least this many seconds are left.
+SANDBOX_LIVE_MIN_REMAINING = env.int("SANDBOX_LIVE_MIN_REMAINING", default=3600)
 KAPSO_EMULATOR_STATE_FILE = env.str(
     "KAPSO_EMULATOR_STATE_FILE", default=str(BASE_DIR / "var" / "kapso_emulator.json")
 )
