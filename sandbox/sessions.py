@@ -20,7 +20,7 @@ from sandbox.agents import agent_upsert
 from sandbox.errors import CreateOutcomeUnknown, LostSessionTaken, ServiceError
 from sandbox.gateway import get_client, person
 from sandbox.kapso import KapsoClient, KapsoError, KapsoQuotaError, types
-from sandbox.kapso.quota import BACKGROUND, Caller
+from sandbox.kapso.quota import BACKGROUND, Caller, Priority
 from sandbox.models import FailedSessionAttempt, Origin, SandboxSession, kapso_session_fields
 
 # A repeat of the same create within this window returns the first one's session.
@@ -44,6 +44,7 @@ def sandbox_session_upsert(
     requested_agent_id: str = "",
     renewed_from: SandboxSession | None = None,
     origin: str = Origin.SYNC,
+    charged_to=None,
 ) -> tuple[SandboxSession, bool]:
     """Store Kapso's view of a session, matched on Kapso's id; the creator is never replaced."""
     with transaction.atomic():
@@ -62,7 +63,7 @@ def sandbox_session_upsert(
                 "renewed_from": renewed_from,
                 "created_at": data.created_at or timezone.now(),
                 "origin": origin,
-                "charged_to": created_by if origin != Origin.SYNC else None,
+                "charged_to": charged_to,
             },
         )
         if not created and created_by is not None and session.created_by_id is None:
@@ -70,7 +71,7 @@ def sandbox_session_upsert(
             session.created_by = created_by
             session.requested_agent_id = requested_agent_id or session.requested_agent_id
             session.renewed_from = renewed_from or session.renewed_from
-            session.origin, session.charged_to = origin, created_by
+            session.origin, session.charged_to = origin, charged_to
             session.save(
                 update_fields=[
                     "created_by",
@@ -90,6 +91,7 @@ def sandbox_session_create(
     agent_id: str,
     renewed_from: SandboxSession | None = None,
     origin: str = Origin.FORM,
+    caller: Caller | None = None,
     client: KapsoClient | None = None,
 ) -> CreateOutcome:
     """Ask Kapso for a session and keep it, charged to `user`'s share of the Kapso budget.
@@ -121,7 +123,8 @@ def sandbox_session_create(
         return CreateOutcome(claim.session, "duplicate")
     try:
         session, how = _create_or_adopt(
-            _Request(user, phone_number, agent_id, renewed_from, origin), client or get_client()
+            _Request(user, phone_number, agent_id, renewed_from, origin, caller or person(user)),
+            client or get_client(),
         )
     except CreateOutcomeUnknown as exc:
         # Kapso may have made it: a repeat now (the double click still waiting) must not
@@ -142,11 +145,14 @@ class _Request:
     agent_id: str
     renewed_from: SandboxSession | None
     origin: str
+    # Whose share of the Kapso budget pays, and at which priority: the person by default;
+    # background work a person started (bulk onboarding) passes its own.
+    caller: Caller
 
 
 def _create_or_adopt(asked: _Request, client: KapsoClient) -> tuple[SandboxSession, str]:
     asked_from = timezone.now()
-    caller = person(asked.user)
+    caller = asked.caller
     try:
         data = client.create_session(
             phone_number=asked.phone_number, agent_id=asked.agent_id, caller=caller
@@ -178,6 +184,7 @@ def _create_or_adopt(asked: _Request, client: KapsoClient) -> tuple[SandboxSessi
         requested_agent_id=asked.agent_id,
         renewed_from=asked.renewed_from,
         origin=asked.origin,
+        charged_to=_charged(asked),
     )
     if session.created_by_id != asked.user.pk:
         # Another teammate adopted the same session a moment earlier: it is theirs.
@@ -202,9 +209,14 @@ def _record_failure(asked: _Request, error: KapsoError | ServiceError) -> None:
         # A later sync that finds the session gives it to this teammate.
         outcome_unknown=isinstance(error, CreateOutcomeUnknown),
         origin=asked.origin,
-        # Refused by our own budget: no call was made, so nothing was charged.
-        charged_to=None if isinstance(error, KapsoQuotaError) else asked.user,
+        # Refused by our own budget: no call was made, so nothing was charged; background
+        # work is charged to the team, not to a person's share.
+        charged_to=None if isinstance(error, KapsoQuotaError) else _charged(asked),
     )
+
+
+def _charged(asked: _Request):
+    return asked.user if asked.caller.priority == Priority.PERSON else None
 
 
 def sandbox_session_renew(
