@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import inprocess, machine, measure, seeding
+from bench import budget_cost, inprocess, machine, measure, seeding
 from bench.loadgen import tool_name
 from bench.plan import (
     BENCH_KEY,
@@ -45,7 +45,7 @@ from bench.plan import (
     SizeResult,
     configure_django,
 )
-from bench.report import render_report
+from bench.report import budget_section, render_report
 from support.servers import GUNICORN, Running, start_emulator, start_process
 
 
@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         about = describe_machine(plan)
         qr_libs = inprocess.measure_qr_libraries(LINK.format(code="B000000"))
         print(f"bench: QR {qr_libs}", flush=True)
+        budget = budget_cost.measure()
+        print(f"bench: Kapso budget per call {budget}", flush=True)
         agents = seeding.make_agents(emulator_api)
         staff, mates = seeding.make_users()
         creators = [staff, *mates, None]
@@ -172,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
 
     about["load average at end"] = machine.load_average()
     report = render_report(plan, about, qr_libs, page, results, time.monotonic() - began)
+    report += "\n" + "\n".join(budget_section(budget)) + "\n"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report)
     print(f"bench: wrote {output}")
