@@ -53,15 +53,21 @@ def _origin_field() -> models.CharField:
     return models.CharField(max_length=8, choices=Origin.choices, default=Origin.SYNC)
 
 
-def _charged_to_field() -> models.ForeignKey:
-    # Whose share of the Kapso budget paid for the call; empty for background work.
+def _user_field(*, related_name: str, help_text: str = "") -> models.ForeignKey:
+    """A teammate who may be deleted later: the row stays, naming no one."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        related_name="+",
+        related_name=related_name,
+        help_text=help_text,
     )
+
+
+def _charged_to_field() -> models.ForeignKey:
+    # Whose share of the Kapso budget paid for the call; empty for background work.
+    return _user_field(related_name="+")
 
 
 class Agent(models.Model):
@@ -106,11 +112,7 @@ class SandboxSession(models.Model):
     kapso_created_at = models.DateTimeField(null=True, blank=True)
     kapso_updated_at = models.DateTimeField(null=True, blank=True)
     raw_payload = models.JSONField(help_text="The session exactly as Kapso last sent it.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    created_by = _user_field(
         related_name="sandbox_sessions",
         help_text="Empty for sessions created outside the dashboard.",
     )
@@ -166,13 +168,7 @@ class SandboxSession(models.Model):
 class FailedSessionAttempt(models.Model):
     """A create that Kapso refused or never answered: what the teammate typed is kept."""
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="failed_sandbox_attempts",
-    )
+    created_by = _user_field(related_name="failed_sandbox_attempts")
     phone_number = models.CharField(max_length=64)
     agent_id = models.CharField(max_length=255)
     error_kind = models.CharField(max_length=32)
