@@ -1,10 +1,21 @@
+"""sandbox/qr.py: QR codes that scan to exactly the link, built once per process (and once
+for all workers through the shared cache), in caches that stay bounded."""
+
+from __future__ import annotations
+
 import io
 import xml.etree.ElementTree as ET
 
 import pytest
 import zxingcpp
+from django.core.cache import cache
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
+from sandbox import qr
+from sandbox.kapso.errors import KapsoError
+from sandbox.kapso.types import MAX_LINK_LENGTH, check_activation_link
 from sandbox.qr import QUIET_ZONE, qr_png, qr_svg
 from tests.qr_decode import decode_png, decode_svg
 
@@ -13,8 +24,63 @@ LINKS = [
     "https://wa.me/15550001111?text=Z9XK2M",
     "https://wa.me/447911123456?text=join%20ABC123",
 ]
+LINK = "https://wa.me/15550001111?text=K7Q2ZX"
+# Whatever the configured sizes, a per-process cache must not grow past this many codes.
+MOST_CODES_KEPT = 1024
 
 
+@pytest.fixture
+def builds(monkeypatch):
+    """Counts real QR builds, starting from empty caches."""
+    qr.qr_svg.cache_clear()
+    qr.qr_png.cache_clear()
+    qr.shared_qr_svg.cache_clear()
+    made = []
+    real = qr._code
+
+    def counting(data, *args, **kwargs):
+        made.append(data)
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(qr, "_code", counting)
+    yield made
+    qr.qr_svg.cache_clear()
+    qr.qr_png.cache_clear()
+    qr.shared_qr_svg.cache_clear()
+
+
+class _CheapImage:
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def get_image(self) -> ET.Element:
+        return ET.Element("svg", {"data-link": self.data})
+
+    def save(self, out, format: str) -> None:
+        out.write(self.data.encode())
+
+
+class _CheapCode:
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def make_image(self) -> _CheapImage:
+        return _CheapImage(self.data)
+
+
+@pytest.fixture
+def cheap_builds(builds, monkeypatch):
+    """Counted builds that cost nothing, for filling the caches past their size."""
+
+    def cheap(data, *args, **kwargs):
+        builds.append(data)
+        return _CheapCode(data)
+
+    monkeypatch.setattr(qr, "_code", cheap)
+    return builds
+
+
+# --- the code scans to the link ---------------------------------------------------------
 @pytest.mark.parametrize("link", LINKS)
 def test_svg_decodes_to_exactly_the_link(link):
     assert decode_svg(qr_svg(link)) == [link]
@@ -75,3 +141,118 @@ def test_code_still_reads_with_a_glare_spot():
     out = io.BytesIO()
     image.save(out, format="PNG")
     assert decode_png(out.getvalue()) == [LINKS[0]]
+
+
+@given(
+    link=st.from_regex(r"\Ahttps://wa\.me/[0-9]{6,15}\?text=[ -~]{0,600}\Z")
+    | st.text(max_size=600).map(lambda t: "https://wa.me/15551234567?text=" + t)
+)
+@settings(max_examples=150, deadline=None)
+def test_every_accepted_link_renders_a_qr_code(link):
+    try:
+        checked = check_activation_link(link) if len(link) <= MAX_LINK_LENGTH else None
+    except KapsoError:
+        return
+    if checked:
+        svg = qr_svg(checked)
+        assert svg.startswith("<svg")
+        # What a phone's camera reads back is the link, exactly, however long or odd.
+        assert decode_svg(svg) == [checked]
+
+
+# --- how it is called -------------------------------------------------------------------
+def test_the_label_names_the_code_and_is_given_by_name():
+    plain = ET.fromstring(qr_svg(LINK))
+    assert plain.attrib["aria-label"] == f"QR code for {LINK}"
+    assert plain.find("{http://www.w3.org/2000/svg}title").text == LINK
+    labelled = ET.fromstring(qr_svg(LINK, label="code K7Q2ZX"))
+    assert labelled.attrib["aria-label"] == "code K7Q2ZX"
+    with pytest.raises(TypeError):
+        qr_svg(LINK, "code K7Q2ZX")  # a positional label would be a second link by mistake
+
+
+def test_the_png_takes_the_link_alone_and_is_png_bytes():
+    png = qr_png(LINK)
+    assert isinstance(png, bytes) and png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert decode_png(png) == [LINK]
+    with pytest.raises(TypeError):
+        qr_png(LINK, label="x")
+
+
+def test_svg_is_a_string_of_one_svg_element():
+    svg = qr_svg(LINK)
+    assert isinstance(svg, str)
+    assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+
+
+# --- built once -------------------------------------------------------------------------
+def test_the_same_link_and_label_build_the_svg_once(builds):
+    first = qr.qr_svg(LINK, label="code K7Q2ZX")
+    assert qr.qr_svg(LINK, label="code K7Q2ZX") == first
+    assert builds == [LINK]
+
+
+def test_another_link_or_label_is_another_code(builds):
+    plain = qr.qr_svg(LINK)
+    labelled = qr.qr_svg(LINK, label="code K7Q2ZX")
+    other = qr.qr_svg(LINK.replace("K7Q2ZX", "ZZZZZZ"))
+    assert len({plain, labelled, other}) == 3
+    assert 'aria-label="code K7Q2ZX"' in labelled and "ZZZZZZ" in other
+    assert len(builds) == 3
+
+
+def test_png_is_built_once_too(builds):
+    assert qr.qr_png(LINK) == qr.qr_png(LINK)
+    assert builds == [LINK]
+
+
+def test_a_code_another_worker_built_is_taken_from_the_shared_cache(builds):
+    first = qr.shared_qr_svg(LINK, label="code K7Q2ZX")
+    assert builds == [LINK]
+    # Another worker: its own per-process caches are empty, the shared cache is not.
+    qr.qr_svg.cache_clear()
+    qr.shared_qr_svg.cache_clear()
+    assert qr.shared_qr_svg(LINK, label="code K7Q2ZX") == first
+    assert builds == [LINK]
+    cache.clear()  # the shared cache forgot it too: built again
+    qr.shared_qr_svg.cache_clear()
+    qr.qr_svg.cache_clear()
+    assert qr.shared_qr_svg(LINK, label="code K7Q2ZX") == first
+    assert builds == [LINK, LINK]
+
+
+# --- bounded ----------------------------------------------------------------------------
+def fill(function, count: int) -> None:
+    for i in range(count):
+        function(f"https://wa.me/15550001111?text=FILL{i}")
+
+
+@pytest.mark.parametrize("function", ["qr_svg", "qr_png", "shared_qr_svg"])
+def test_the_caches_are_bounded(cheap_builds, function, monkeypatch):
+    """Each per-process cache keeps the recent codes and forgets the oldest: after more
+    than MOST_CODES_KEPT other links, the first one is built (or fetched) again."""
+    make = getattr(qr, function)
+    if function == "shared_qr_svg":
+        # Its own per-process copy is what is bounded; count the trips to the shared cache.
+        trips = []
+        real_get = cache.get
+        monkeypatch.setattr(
+            qr.cache, "get", lambda key, *a, **k: trips.append(key) or real_get(key, *a, **k)
+        )
+        seen = trips
+    else:
+        seen = cheap_builds
+    make(LINK)
+    make(LINK)
+    assert len(seen) == 1  # remembered
+    fill(make, 10)
+    make(LINK)
+    assert len(seen) == 11  # still remembered among a few others
+    fill(make, MOST_CODES_KEPT + 1)
+    before = len(seen)
+    make(LINK)
+    assert len(seen) == before + 1  # forgotten: the cache did not keep them all
+    assert getattr(qr, function).cache_info().currsize <= MOST_CODES_KEPT
+    # ... while the most recent ones are still kept.
+    make("https://wa.me/15550001111?text=FILL" + str(MOST_CODES_KEPT))
+    assert len(seen) == before + 1

@@ -1,24 +1,28 @@
-"""sync_kapso and refresh_sessions against the emulator over HTTP."""
+"""sandbox/sync.py: bring the local history in line with Kapso, and give a lost create's
+session to the teammate who asked for it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+import requests
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from kapso_emulator import EmulatorServer
 from sandbox import sync
 from sandbox.kapso import KapsoClient
-from sandbox.models import SandboxSession
-from sandbox.sync import sync_kapso
-from tests.conftest import TEST_API_KEY, emulator_control, load_fixture
-from tests.factories import make_session
+from sandbox.models import FailedSessionAttempt, SandboxSession
+from sandbox.sync import refresh_watched_sessions, sync_kapso
+from tests.conftest import TEST_API_KEY, arm, emulator_control, load_fixture
+from tests.factories import make_lost_attempt, make_session
 from tests.scripted_server import Reply
 
 pytestmark = pytest.mark.django_db
+TYPED = {"phone_number": "+1 415 555 2671", "agent_id": "agent-support-01"}
 
 
 def outside(emulator, count: int, phone="+14155550100", agent="agent-sales-02"):
@@ -27,43 +31,20 @@ def outside(emulator, count: int, phone="+14155550100", agent="agent-sales-02"):
     )
 
 
-def run(command="sync_kapso") -> str:
-    out, err = StringIO(), StringIO()
-    call_command(command, stdout=out, stderr=err)
-    return out.getvalue() + err.getvalue()
+def sync_command() -> None:
+    call_command("sync_kapso", stdout=StringIO(), stderr=StringIO())
 
 
-def test_sync_imports_everything_and_keeps_creators(kapso, alice):
-    mine = make_session(alice, "+14155552671")
-    outside(kapso, 230)
-    text = run()
-    # The dashboard's own session is already stored exactly as Kapso lists it.
-    assert "Sessions: 230 created, 0 updated, 1 unchanged, 0 failed" in text
-    assert SandboxSession.objects.count() == 231
-    assert SandboxSession.objects.filter(created_by__isnull=True).count() == 230
-    mine.refresh_from_db()
-    assert mine.created_by == alice
-    assert "[##############################] page 3/3" in text
-
-
-def test_second_run_changes_nothing_and_writes_nothing(kapso, alice):
-    outside(kapso, 120)
-    run()
-    with CaptureQueriesContext(connection) as queries:
-        text = run()
-    assert "Sessions: 0 created, 0 updated, 120 unchanged, 0 failed" in text
-    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
-    assert writes == []
-
-
-def test_changes_at_kapso_are_updated(kapso):
-    outside(kapso, 3)
-    run()
-    session = SandboxSession.objects.first()
-    emulator_control(kapso, f"sessions/{session.kapso_id}/status", {"status": "active"})
-    assert "Sessions: 0 created, 1 updated, 2 unchanged, 0 failed" in run()
-    session.refresh_from_db()
-    assert session.status == "active" and session.activated_at is not None
+# --- the walk ----------------------------------------------------------------------------
+def test_sync_reports_what_it_did_page_by_page(kapso, alice):
+    make_session(alice)
+    outside(kapso, 150)
+    pages = []
+    report = sync_kapso(progress=lambda n, total, r: pages.append((n, total, r.seen)))
+    assert (report.created, report.updated, report.unchanged, report.failed) == (150, 0, 1, 0)
+    assert pages == [(1, 2, 100), (2, 2, 151)]
+    again = sync_kapso()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 151)
 
 
 def test_sync_honours_429_and_its_wait(settings):
@@ -112,84 +93,115 @@ def test_unusable_sessions_are_counted_and_the_rest_kept(scripted):
     assert SandboxSession.objects.get().kapso_id == good["id"]
 
 
-def test_failed_run_says_so_and_rerun_is_safe(kapso, settings):
-    outside(kapso, 5)
-    settings.KAPSO_API_BASE_URL = "http://127.0.0.1:9/api/v1"
-    with pytest.raises(CommandError, match="run the command again"):
-        run()
-    settings.KAPSO_API_BASE_URL = kapso.api_base_url
-    assert "Sessions: 5 created" in run()
+def test_an_empty_page_ends_the_walk_whatever_meta_promised(scripted):
+    agent = load_fixture("create_sandbox_session.response.json")["data"]["agent"]
+    replies = iter(
+        [
+            Reply(status=200, body=[agent]),
+            Reply(
+                status=200,
+                body={
+                    "data": [],
+                    "meta": {"page": 1, "per_page": 100, "total_pages": 9, "total_count": 900},
+                },
+            ),
+        ]
+    )
+    client = KapsoClient(base_url=scripted.url, api_key=TEST_API_KEY)
+
+    def next_reply(*args):
+        scripted.reply = next(replies)
+
+    next_reply()
+    original = client.list_sessions
+
+    def list_sessions(**kwargs):
+        next_reply()
+        return original(**kwargs)
+
+    client.list_sessions = list_sessions
+    report = sync_kapso(client=client)
+    assert report.seen == 0
+    assert [r.path.split("?")[0] for r in scripted.requests] == ["/agents", "/sandbox_sessions"]
 
 
-def test_refresh_sessions_updates_pending_ones(kapso, alice):
-    session = make_session(alice)
-    done = make_session(alice, "+14155552672")
-    done.status = "expired"
-    done.save()
-    emulator_control(kapso, f"sessions/{session.kapso_id}/status", {"status": "active"})
-    assert "Sessions: 1 refreshed, 0 failed" in run("refresh_sessions")
-    session.refresh_from_db()
-    assert session.status == "active"
+def test_refresh_watches_only_sessions_that_may_still_change(kapso, alice):
+    pending = make_session(alice, "+14155552671")
+    active = make_session(alice, "+14155552672")
+    active.status = "active"
+    active.save()
+    lapsed = make_session(alice, "+14155552673")
+    lapsed.expires_at = timezone.now() - timedelta(minutes=1)
+    lapsed.save()
+    said_expired = make_session(alice, "+14155552674")
+    said_expired.status = "expired"
+    said_expired.save()
+    for session in (pending, active, lapsed, said_expired):
+        emulator_control(kapso, f"sessions/{session.kapso_id}/status", {"status": "active"})
+    report = refresh_watched_sessions()
+    assert (report.refreshed, report.failed) == (2, 0)
+    lapsed.refresh_from_db()
+    said_expired.refresh_from_db()
+    assert (lapsed.status, said_expired.status) == ("pending_activation", "expired")
 
 
-def test_sync_stopped_by_a_fault_midway_finishes_on_rerun(kapso, settings):
-    settings.KAPSO_TIMEOUT = 2.0
-    outside(kapso, 150)
-    # The list answers a gateway's HTML page three times running: more than the read
-    # retries absorb, so the run stops.
+# --- a lost create's session goes to its teammate -------------------------------------
+def test_lost_create_found_later_by_sync_goes_to_its_teammate(faulty, alice_client, alice, client):
+    # Kapso makes the session but the answer is lost, and the look-up fails too.
+    arm(faulty, "drop")
+    arm(faulty, "status", path="/api/v1/sandbox_sessions", method="GET", status=503, times=3)
+    response = alice_client.post(reverse("sandbox:create"), TYPED)
+    assert "may still have made the session" in response.content.decode()
+    attempt = FailedSessionAttempt.objects.get()
+    assert attempt.outcome_unknown and attempt.session is None
+    assert not SandboxSession.objects.exists()
+
+    requests.delete(f"{faulty.url}/_emulator/faults", json={}, timeout=5)  # Kapso is well again
+    sync_command()
+    session = SandboxSession.objects.get()
+    attempt.refresh_from_db()
+    assert session.created_by == alice and attempt.session == session
+    assert session.requested_agent_id == "agent-support-01"
+    history = alice_client.get(reverse("sandbox:list"))
+    assert list(history.context["page"].object_list) == [session]
+
+
+def test_session_a_sync_stored_first_still_goes_to_its_teammate(faulty, alice, alice_client):
+    # The sync runs while the create is in flight, so the session is stored unowned; then
+    # the create's answer is lost and its look-up fails.
     emulator_control(
-        kapso,
-        "faults",
+        faulty, "sessions", {"phone_number": "+14155552671", "agent_id": "agent-support-01"}
+    )
+    sync_command()
+    orphan = SandboxSession.objects.get()
+    assert orphan.created_by is None
+    make_lost_attempt(alice)
+    sync_command()
+    orphan.refresh_from_db()
+    assert orphan.created_by == alice
+    assert FailedSessionAttempt.objects.get().session == orphan
+
+
+def test_an_older_session_made_elsewhere_is_not_handed_to_a_teammate(faulty, alice):
+    eight_minutes_ago = (timezone.now() - timedelta(minutes=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    emulator_control(
+        faulty,
+        "sessions",
         {
-            "kind": "html",
-            "path": "/api/v1/sandbox_sessions",
-            "method": "GET",
-            "times": 3,
-            "status": 502,
+            "phone_number": "+14155552671",
+            "agent_id": "agent-sales-02",
+            "created_at": eight_minutes_ago,
         },
     )
-    with pytest.raises(CommandError, match="run the command again"):
-        run()
-    assert SandboxSession.objects.count() == 0
-    assert "Sessions: 150 created, 0 updated, 0 unchanged, 0 failed" in run()
-    assert SandboxSession.objects.count() == 150
+    make_lost_attempt(alice)
+    sync_command()
+    assert SandboxSession.objects.get().created_by is None
 
 
-def test_agents_kapso_dropped_stay_hidden_when_sessions_name_them():
-    from sandbox.agents import agent_choices
-    from sandbox.kapso.types import parse_session
-    from sandbox.models import Agent
-
-    data = load_fixture("create_sandbox_session.response.json")["data"]
-    Agent.objects.create(kapso_id=data["agent"]["id"], name="Old name", listed=False)
-    item = parse_session(data)
-    report = sync.SyncReport()
-    sync._store_page([item], {}, report)
-    agent = Agent.objects.get(kapso_id=data["agent"]["id"])
-    assert agent.name == data["agent"]["name"]  # its details are refreshed
-    assert agent.listed is False  # but it does not come back into the form
-    assert data["agent"]["id"] not in {a.kapso_id for a in agent_choices().agents if a.listed}
-    with CaptureQueriesContext(connection) as queries:
-        sync._store_page([item], {}, sync.SyncReport())
-    assert not [q for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE")]
-
-
-def test_an_agent_first_seen_inside_a_session_is_not_offered():
-    from sandbox.kapso.types import parse_session
-    from sandbox.models import Agent
-
-    data = load_fixture("create_sandbox_session.response.json")["data"]
-    sync._store_page([parse_session(data)], {}, sync.SyncReport())
-    assert Agent.objects.get(kapso_id=data["agent"]["id"]).listed is False
-
-
-def test_an_old_sessions_copy_of_its_agent_does_not_undo_a_rename():
-    from sandbox.agents import agent_upsert
-    from sandbox.kapso.types import parse_agent, parse_session
-    from sandbox.models import Agent
-
-    data = load_fixture("create_sandbox_session.response.json")["data"]
-    renamed = {**data["agent"], "name": "Renamed agent", "updated_at": "2030-01-01T00:00:00Z"}
-    agent_upsert(parse_agent(renamed), listed=True)  # Kapso's agent list, newer
-    sync._store_page([parse_session(data)], {}, sync.SyncReport())  # an old session's copy
-    assert Agent.objects.get(kapso_id=data["agent"]["id"]).name == "Renamed agent"
+def test_a_sync_never_takes_a_session_from_its_owner(kapso, alice, bob):
+    bobs = make_session(bob, "+14155552671", agent_index=0)
+    make_lost_attempt(alice, agent_id=bobs.requested_agent_id)
+    sync_command()
+    bobs.refresh_from_db()
+    assert bobs.created_by == bob
+    assert FailedSessionAttempt.objects.get().session is None

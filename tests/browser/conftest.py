@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,13 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
+# Waits a loaded machine keeps: Playwright's own default (30 s) for actions and page loads,
+# and the same for `expect(...)` assertions (5 s by default). A healthy run takes far less.
+ACTION_TIMEOUT_MS = 30_000
+# Per test, for pytest-timeout: a browser test may take longer than the suite's 120 s.
+BROWSER_TEST_TIMEOUT = pytest.mark.timeout(300)
+
+
 @pytest.fixture(scope="package")
 def browser():
     sync_api = pytest.importorskip(
@@ -48,6 +56,7 @@ def browser():
             "no Chromium: install Debian's chromium (scripts/ensure_chromium.sh) "
             "or set CHROMIUM_PATH"
         )
+    sync_api.expect.set_options(timeout=ACTION_TIMEOUT_MS)
     playwright = sync_api.sync_playwright().start()
     # Only while Playwright's loop runs (see the module docstring).
     allow_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -123,7 +132,7 @@ def open_page(browser, dashboard) -> Iterator[Callable[..., BrowserPage]]:
         context = browser.new_context(
             base_url=dashboard, viewport=viewport or LAPTOP, locale="en-US"
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.add_init_script(RECORD_CSP_VIOLATIONS)
         contexts.append(context)
         page = context.new_page()
@@ -171,3 +180,45 @@ def create_session_via_form(page, phone: str, agent: str | None = None) -> Sandb
     page.get_by_role("button", name="Create session").click()
     page.wait_for_url(SESSION_URL)
     return SandboxSession.objects.get(pk=int(SESSION_URL.match(page.url).group(1)))
+
+
+# --- Accessibility: axe-core, the standard engine, injected into each page ----------------
+# Installed by the project (`make test` runs `npm ci` from package-lock.json); never fetched.
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
+AXE_FAILS_ON = ("serious", "critical")
+RUN_AXE = """async (tags) => {
+  const result = await axe.run(document, {
+    runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+  });
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def axe_source() -> str:
+    if not AXE_JS.exists():
+        message = f"{AXE_JS} is missing: run `make test` (it runs `npm ci`) or `npm ci`"
+        if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+            pytest.fail(message + " (CI=true: a test that cannot run fails)")
+        pytest.skip(message)
+    return AXE_JS.read_text()
+
+
+def axe_violations(page, impacts: tuple[str, ...] = AXE_FAILS_ON) -> list[str]:
+    """axe-core's violations of the current page at `impacts`, one line each.
+
+    Injected through the DevTools protocol (page.evaluate), which the page's strict CSP does
+    not govern, so nothing about the page is loosened for the check.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    found = page.evaluate(RUN_AXE, AXE_TAGS)
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {v['nodes']}"
+        for v in found
+        if v["impact"] in impacts
+    ]

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import create_session_via_form, log_in
+from tests.browser.conftest import (
+    ACTION_TIMEOUT_MS,
+    BROWSER_TEST_TIMEOUT,
+    create_session_via_form,
+    log_in,
+)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TEST_TIMEOUT]
 
 
 def visit(opened, url: str | None = None) -> list[str]:
@@ -46,7 +51,11 @@ def test_every_page_has_a_clean_console(open_page, django_user_model):
 
     session = create_session_via_form(page, "+1 415 555 2671")
     seen["session"] = visit(opened)
-    page.wait_for_timeout(300)  # let the page's scripts run past their first tick
+    # Let the page's scripts run past their first tick and their first poll (3 s): waited
+    # for by event, so a loaded machine only makes it slower, never skips it.
+    page.wait_for_event(
+        "response", lambda response: "status.json" in response.url, timeout=ACTION_TIMEOUT_MS
+    )
     seen["session after scripts"] = visit(opened)
     seen["history"] = visit(opened, "/sessions/")
     seen["admin index"] = visit(opened, "/admin/")

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import LAPTOP, PHONE, create_session_via_form, log_in
+from tests.browser.conftest import (
+    BROWSER_TEST_TIMEOUT,
+    LAPTOP,
+    PHONE,
+    create_session_via_form,
+    log_in,
+)
 from tests.factories import make_session
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TEST_TIMEOUT]
 
 NO_HORIZONTAL_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 

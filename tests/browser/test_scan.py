@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE, create_session_via_form, log_in
+from tests.browser.conftest import BROWSER_TEST_TIMEOUT, PHONE, create_session_via_form, log_in
 from tests.qr_decode import decode_png, decode_svg
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TEST_TIMEOUT]
 
 
 def expected_link(kapso, session) -> str:

@@ -54,7 +54,7 @@ def add_sessions(total: int, creators: list) -> None:
 
 
 def count_queries(django_assert_max_num_queries, client, url: str) -> tuple[int, str]:
-    # Cold: the history's cached count and statuses are recomputed (tests/test_views_list.py
+    # Cold: the history's cached count and statuses are recomputed (tests/test_history.py
     # checks they are reused).
     history_cache.bump()
     with django_assert_max_num_queries(MAX_QUERIES) as captured:

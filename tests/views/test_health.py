@@ -1,10 +1,8 @@
-"""/healthz answers 200 only when the database and the cache both work, else 503 naming what
-is down. Both failures are real: a cache on a closed port, a database connection that cannot
-be opened."""
+"""sandbox/views/health.py: /healthz answers 200 only when the database and the cache both
+work, else 503 naming what is down. Both failures are real: a cache on a port that refuses
+connections, a database connection that cannot be opened."""
 
 from __future__ import annotations
-
-import socket
 
 import pytest
 from django.core.cache import cache, caches
@@ -14,31 +12,25 @@ from django.db import connection, connections
 pytestmark = pytest.mark.django_db
 
 
-def closed_port() -> int:
-    """A local port nothing listens on: bound, then released."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def cache_down(settings):
+def cache_down(settings, refused_port):
+    """The cache is a Redis on a port that refuses connections (held for the whole test)."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{refused_port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 
 
 @pytest.fixture
-def database_down(tmp_path):
+def database_down(tmp_path, refused_port):
     """`default` swapped for a connection to a database that cannot be opened."""
     if connection.vendor == "sqlite":
         broken = {"NAME": str(tmp_path / "no-such-directory" / "db.sqlite3")}
     else:
-        broken = {"HOST": "127.0.0.1", "PORT": closed_port()}
+        broken = {"HOST": "127.0.0.1", "PORT": refused_port}
     original = connections["default"]
     connections["default"] = original.__class__({**original.settings_dict, **broken}, "default")
     try:
@@ -46,6 +38,12 @@ def database_down(tmp_path):
     finally:
         connections["default"].close()
         connections["default"] = original
+
+
+def test_healthz_is_open_and_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_healthy_when_database_and_cache_answer(client):

@@ -1,5 +1,6 @@
-"""Every request has an id: taken from a safe X-Request-ID or made, sent back on the response,
-and written on every log line the request causes, the Kapso client's lines included."""
+"""sandbox/web/request_id.py: every request has an id, taken from a safe X-Request-ID or made,
+sent back on the response, and written on every log line the request causes, the Kapso
+client's lines included."""
 
 from __future__ import annotations
 
@@ -7,27 +8,14 @@ import io
 import json
 import logging
 import re
-from contextlib import contextmanager
 
 import pytest
 
 from sandbox.web.request_id import HEADER, JsonFormatter, RequestIdFilter
-from tests.conftest import TEST_API_KEY
+from tests.conftest import TEST_API_KEY, console_output
 from tests.processes import run_python
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def console_output():
-    """What the configured console handler (settings.LOGGING) writes, read back as text."""
-    handler = next(h for h in logging.getLogger().handlers if h.get_name() == "console")
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    try:
-        yield stream
-    finally:
-        handler.setStream(previous)
 
 
 def test_each_response_gets_a_fresh_id(client):

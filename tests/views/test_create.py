@@ -1,4 +1,5 @@
-"""The create form at `/`: the dashboard talks to the emulator over real HTTP."""
+"""sandbox/views/create.py: the create form at `/`, and renew. The dashboard talks to the
+emulator over real HTTP."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from sandbox.models import FailedSessionAttempt, SandboxSession
+from tests.factories import make_session
 from tests.scripted_server import Reply
 
 pytestmark = pytest.mark.django_db
@@ -80,9 +82,9 @@ def test_timeout_is_a_message_not_a_hang(scripted, alice_client, settings):
     assert 'value="agent-typed"' in html
 
 
-def test_unloadable_agent_list_accepts_a_typed_agent_id(kapso, alice_client, settings):
+def test_unloadable_agent_list_accepts_a_typed_agent_id(kapso, alice_client, settings, refused_url):
     good_base = settings.KAPSO_API_BASE_URL
-    settings.KAPSO_API_BASE_URL = "http://127.0.0.1:9/api/v1"  # nothing listens there
+    settings.KAPSO_API_BASE_URL = refused_url + "/api/v1"  # nobody can answer there
     response = alice_client.get(URL)
     html = response.content.decode()
     assert "agent list could not be loaded" in html
@@ -120,3 +122,38 @@ def test_any_length_of_phone_input_gets_our_message_and_is_kept(kapso, alice_cli
     html = response.content.decode()
     assert "too long for a phone number" in html
     assert typed.strip() in html
+
+
+# --- renew -----------------------------------------------------------------------------
+def test_renew_creates_a_fresh_session_for_the_same_phone_and_agent(kapso, alice_client, alice):
+    old = make_session(alice, "+447911123456", agent_index=1)
+    response = alice_client.post(reverse("sandbox:renew", args=[old.pk]))
+    fresh = SandboxSession.objects.exclude(pk=old.pk).get()
+    assert response.status_code == 302 and response.url == fresh.get_absolute_url()
+    assert (fresh.phone_number, fresh.agent, fresh.created_by) == (
+        old.phone_number,
+        old.agent,
+        alice,
+    )
+    assert fresh.renewed_from == old
+    assert fresh.kapso_id != old.kapso_id and fresh.activation_code
+    assert "the session of" in alice_client.get(fresh.get_absolute_url()).content.decode()
+
+
+def test_renew_failure_is_a_message_on_the_old_session(
+    kapso, alice_client, alice, settings, refused_url
+):
+    old = make_session(alice)
+    settings.KAPSO_API_BASE_URL = refused_url + "/api/v1"
+    response = alice_client.post(reverse("sandbox:renew", args=[old.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == old.get_absolute_url()
+    assert "Could not renew: Could not reach Kapso" in response.content.decode()
+    assert SandboxSession.objects.count() == 1
+
+
+def test_renew_is_post_only_and_private(kapso, client, alice, bob):
+    old = make_session(alice)
+    client.force_login(bob)
+    assert client.post(reverse("sandbox:renew", args=[old.pk])).status_code == 404
+    client.force_login(alice)
+    assert client.get(reverse("sandbox:renew", args=[old.pk])).status_code == 405

@@ -1,4 +1,4 @@
-"""Management commands that `make run` relies on."""
+"""`manage.py ensure_superuser`: the first admin of an empty database, for `make run`."""
 
 from __future__ import annotations
 
@@ -25,14 +25,3 @@ def test_ensure_superuser_leaves_existing_users_alone(alice):
     call_command("ensure_superuser", stdout=out)
     assert "no superuser created" in out.getvalue()
     assert get_user_model().objects.count() == 1
-
-
-def test_kapso_mode_follows_the_api_key(settings):
-    settings.KAPSO_API_KEY = ""
-    out = StringIO()
-    call_command("kapso_mode", stdout=out)
-    assert out.getvalue().strip() == "emulator"
-    settings.KAPSO_API_KEY = "something"
-    out = StringIO()
-    call_command("kapso_mode", stdout=out)
-    assert out.getvalue().strip() == "real"

@@ -1,12 +1,10 @@
-"""The history at /sessions/: newest first, paginated, filtered, scoped to the user."""
+"""sandbox/views/history.py: the history at /sessions/: newest first, paginated, filtered,
+scoped to the user."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from sandbox.views.history import HISTORY_PAGE_SIZE
 from tests.conftest import emulator_control
@@ -51,15 +49,6 @@ def test_filter_by_status_agent_and_phone(kapso, alice_client, alice):
     assert rows(alice_client.get(URL, {"phone": "+44 7911"})) == [other_agent]
 
 
-def test_expired_filter_matches_what_rows_show(kapso, alice_client, alice):
-    lapsed = make_session(alice, "+14155552671")
-    lapsed.expires_at = timezone.now() - timedelta(seconds=1)
-    lapsed.save()
-    fresh = make_session(alice, "+14155552672")
-    assert rows(alice_client.get(URL, {"status": "expired"})) == [lapsed]
-    assert rows(alice_client.get(URL, {"status": "pending_activation"})) == [fresh]
-
-
 def test_teammate_sees_own_sessions_staff_see_all(kapso, client, alice, bob, charlie):
     mine = make_session(alice, "+14155552671")
     theirs = make_session(bob, "+14155552672")
@@ -82,23 +71,3 @@ def test_status_filter_offers_kapsos_unknown_statuses_by_name(kapso, alice_clien
     html = alice_client.get(URL).content.decode()
     assert '<option value="paused_by_kapso">Paused by kapso</option>' in html
     assert '<option value="pending_activation">Pending activation</option>' in html
-
-
-def test_history_count_and_statuses_are_cached_until_a_write(
-    kapso, alice_client, alice, django_assert_num_queries
-):
-    make_session(alice, "+14155552671")
-    first = alice_client.get(URL)
-    assert first.context["page"].paginator.count == 1
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as cold:
-        alice_client.get(URL, {"phone": "4155"})
-    with CaptureQueriesContext(connection) as warm:
-        again = alice_client.get(URL, {"phone": "4155"})
-    assert len(warm) == len(cold) - 1  # no COUNT again (the statuses were cached before)
-    assert not [q for q in warm if "COUNT" in q["sql"] or "DISTINCT" in q["sql"]]
-    assert again.context["page"].paginator.count == 1
-    make_session(alice, "+14155552672")  # a write: the figures are recomputed
-    assert alice_client.get(URL, {"phone": "4155"}).context["page"].paginator.count == 2

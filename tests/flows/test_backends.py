@@ -133,7 +133,7 @@ def test_redis_is_shared_with_another_process(kapso):
     agents.agent_list_refresh()
     script = (
         "import django; django.setup(); "
-        "from django.core.cache import cache; from sandbox.services import AGENTS_FRESH_KEY; "
+        "from django.core.cache import cache; from sandbox.agents import AGENTS_FRESH_KEY; "
         "print(cache.get(AGENTS_FRESH_KEY))"
     )
     # The child inherits the suite's settings module and its DATABASE_URL / CACHE_URL.

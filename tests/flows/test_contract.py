@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from sandbox.kapso import KapsoClient
-from tests.conftest import FIXTURES, TEST_API_KEY, load_fixture
+from tests.conftest import FIXTURES, SHARED, TEST_API_KEY, load_fixture, require_shared
 from tests.scripted_server import Reply
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 
 def test_sends_exactly_the_documented_request(scripted):
@@ -66,7 +63,21 @@ def test_emulator_answers_in_the_documented_shape(kapso):
     assert set(data["agent"]) == set(documented["agent"])
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="no ../shared/fixtures beside this checkout")
 def test_bundled_fixtures_match_the_shared_ones():
+    # Skipped without ../shared/ on a developer's machine; under CI=true that fails instead.
+    shared = require_shared(SHARED / "fixtures")
     for name in ("create_sandbox_session.request.json", "create_sandbox_session.response.json"):
-        assert json.loads((SHARED / name).read_text()) == json.loads((FIXTURES / name).read_text())
+        assert json.loads((shared / name).read_text()) == json.loads((FIXTURES / name).read_text())
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"),
+    [("true", pytest.fail.Exception), ("TRUE", pytest.fail.Exception), ("", pytest.skip.Exception)],
+)
+def test_a_missing_shared_folder_fails_under_ci_and_skips_elsewhere(
+    monkeypatch, tmp_path, ci, outcome
+):
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="must sit beside this checkout"):
+        require_shared(tmp_path / "shared" / "fixtures")
+    assert require_shared(tmp_path) == tmp_path  # present: nothing happens

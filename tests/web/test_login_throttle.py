@@ -1,0 +1,99 @@
+"""sandbox/web/login_throttle.py: too many failed logins for one account or from one address
+are refused for a while, with a message that says so."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.test import Client, RequestFactory
+
+from sandbox.web.login_throttle import client_address
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password, address="10.0.0.1", url="/accounts/login/"):
+    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_repeated_failures_lock_the_account_with_a_clear_message(client, alice, bob):
+    for _ in range(5):
+        login(client, "alice", "wrong")
+    refused = login(client, "alice", "alice-password-1")
+    assert refused.status_code == 200
+    assert "Too many failed logins for this account" in refused.content.decode()
+    assert login(client, "bob", "bob-password-1").status_code == 302  # others unaffected
+
+
+def test_lookalike_usernames_count_against_the_same_account(client, alice):
+    for _ in range(5):
+        login(client, "alice", "wrong")
+    # A fullwidth first letter: Django normalises it to "alice" when checking the password.
+    refused = login(client, "\uff41lice", "alice-password-1")
+    assert "Too many failed logins for this account" in refused.content.decode()
+
+
+def test_parallel_guesses_cannot_slip_under_the_limit(alice):
+    barrier = threading.Barrier(12)
+    pages: list[str] = []
+
+    def guess():
+        client = Client()
+        barrier.wait()
+        pages.append(login(client, "alice", "wrong").content.decode())
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # Only five of the twelve simultaneous guesses reached the password check.
+    throttled = sum("Too many failed logins for this account" in page for page in pages)
+    assert throttled == 12 - 5
+
+
+def test_repeated_failures_from_one_address_are_refused(client, alice):
+    for i in range(20):
+        login(client, f"nobody{i}", "wrong", address="10.9.9.9")
+    refused = login(client, "alice", "alice-password-1", address="10.9.9.9")
+    assert "Too many failed logins from this network address" in refused.content.decode()
+    assert login(client, "alice", "alice-password-1", address="10.1.1.1").status_code == 302
+
+
+def test_admin_login_is_throttled_too(client, charlie):
+    for _ in range(5):
+        login(client, "charlie", "wrong", url="/admin/login/")
+    refused = login(client, "charlie", "charlie-password-1", url="/admin/login/")
+    assert "Too many failed logins" in refused.content.decode()
+
+
+def test_a_success_clears_the_account_count(client, alice):
+    for _ in range(4):
+        login(client, "alice", "wrong")
+    assert login(client, "alice", "alice-password-1").status_code == 302
+    client.logout()
+    for _ in range(4):
+        login(client, "alice", "wrong")
+    assert login(client, "alice", "alice-password-1").status_code == 302
+
+
+def test_the_limits_follow_the_settings(client, alice, settings):
+    settings.LOGIN_THROTTLE_PER_ACCOUNT = 2
+    settings.LOGIN_THROTTLE_WINDOW = 120
+    for _ in range(2):
+        login(client, "alice", "wrong")
+    refused = login(client, "alice", "alice-password-1")
+    assert "Too many failed logins for this account. Wait up to 2 minutes" in (
+        refused.content.decode()
+    )
+
+
+def test_the_address_comes_from_the_proxy_header_only_when_configured(settings):
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.9"
+    )
+    settings.CLIENT_IP_HEADER = ""
+    assert client_address(request) == "10.0.0.9"  # a client could forge the header
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    assert client_address(request) == "203.0.113.7"
