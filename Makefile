@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
+# axe-core for the browser tests' accessibility checks, from package-lock.json (npm ci).
+AXE := node_modules/axe-core/axe.min.js
 # The second test pass: the machine's PostgreSQL and Redis (scripts/services.sh starts them).
 PG_TEST_DATABASE_URL ?= postgres://kapso@127.0.0.1:5432/kapso_dashboard
 REDIS_TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
@@ -13,7 +15,7 @@ REDIS_TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 run: $(STAMP)
 	@bash scripts/run.sh
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	@bash scripts/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -26,15 +28,16 @@ serve: $(STAMP)
 
 # The whole suite on PostgreSQL + Redis instead of SQLite + local memory. Redis database 15
 # is the tests' own: it is emptied first so no key survives from an earlier run.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(AXE)
 	$(PY) -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" $(REDIS_TEST_CACHE_URL)
 	DATABASE_URL=$(PG_TEST_DATABASE_URL) CACHE_URL=$(REDIS_TEST_CACHE_URL) $(PY) -m pytest
 
 # A few minutes: gunicorn + PostgreSQL (100,000 sessions) + Redis on loopback; writes
-# docs/benchmarks.md. Never part of `make test`.
+# docs/benchmarks.md, then the team's figures to docs/benchmark-team.md. Never part of `make test`.
 bench: $(BENCH_STAMP)
 	bash scripts/services.sh kapso_bench
 	$(PY) -m bench.run
+	$(PY) -m bench.team
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -57,5 +60,10 @@ $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 	$(PY) -m pip install --quiet -r requirements-bench.txt
 	touch $(BENCH_STAMP)
 
+# Installed by the project itself (never from a CDN, never at test time); needs npm.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf node_modules $(VENV) .pytest_cache .ruff_cache staticfiles

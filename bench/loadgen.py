@@ -6,6 +6,7 @@ connections and report requests/s, p50 and p99; the Python one also stops at a r
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import random
 import re
@@ -42,29 +43,41 @@ def run_load(
     cookie: str | None,
     duration: float,
     connections: int,
+    method: str = "GET",
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
-    """GET a random one of `paths` (one path: always that one) for `duration` seconds.
+    """GET a random one of `paths` (one path: always that one) for `duration` seconds; or
+    `method` it with `body` (the JSON API's POSTs) and `headers` (its bearer token).
 
     `cookie` is sent as the Cookie header; None sends no Cookie header at all.
     """
     host = urlsplit(base_url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("load is only ever sent to loopback")
+    sent = dict(headers or {})
+    if cookie is not None:
+        sent["Cookie"] = cookie
+    request = (method, body, sent)
     if shutil.which("wrk"):
-        return _wrk(base_url, paths, cookie, duration, connections)
-    return _python(base_url, paths, cookie, duration, connections)
+        return _wrk(base_url, paths, request, duration, connections)
+    return _python(base_url, paths, request, duration, connections)
 
 
 # --- wrk ----------------------------------------------------------------------------------
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def _wrk(base_url, paths, cookie, duration, connections) -> LoadResult:
+def _wrk(base_url, paths, request, duration, connections) -> LoadResult:
+    method, body, headers = request
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         quoted = ", ".join(f'"{p}"' for p in paths)
+        # JSON-quoted strings are valid Lua string literals for what is sent here (ASCII).
         script.write(
             f"local paths = {{{quoted}}}\n"
-            "request = function()\n"
+            f"wrk.method = {json.dumps(method)}\n"
+            + (f"wrk.body = {json.dumps(body)}\n" if body is not None else "")
+            + "request = function()\n"
             "  return wrk.format(nil, paths[math.random(#paths)])\n"
             "end\n"
         )
@@ -78,7 +91,7 @@ def _wrk(base_url, paths, cookie, duration, connections) -> LoadResult:
         "--latency",
         "-s",
         script.name,
-        *(["-H", f"Cookie: {cookie}"] if cookie is not None else []),
+        *(arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")),
         base_url + paths[0],
     ]
     try:
@@ -110,13 +123,13 @@ def _wrk_percentile(out: str, label: str) -> float:
 
 
 # --- Python threads -------------------------------------------------------------------------
-def _python(base_url, paths, cookie, duration, connections) -> LoadResult:
+def _python(base_url, paths, request, duration, connections) -> LoadResult:
+    method, body, headers = request
     parts = urlsplit(base_url)
     deadline = time.monotonic() + duration
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    headers = {"Cookie": cookie} if cookie is not None else {}
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)  # noqa: S311 - picks URLs, not secrets
@@ -126,7 +139,7 @@ def _python(base_url, paths, cookie, duration, connections) -> LoadResult:
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
             started = time.perf_counter()
             try:
-                conn.request("GET", rng.choice(paths), headers=headers)
+                conn.request(method, rng.choice(paths), body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if not 200 <= response.status < 400:

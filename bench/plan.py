@@ -77,6 +77,10 @@ def environment(emulator_api: str) -> dict[str, str]:
         "KAPSO_API_KEY": BENCH_KEY,
         "KAPSO_DEMO_MODE": "false",
         "CONN_MAX_AGE": "60",
+        # The budget stays on (its cost is part of every figure), but with room for the
+        # creates the bench makes in a minute: the default 10 per person would refuse them.
+        "KAPSO_RATE_LIMIT_PER_MINUTE": "1000000",
+        "KAPSO_CREATES_PER_USER_PER_MINUTE": "1000000",
         # Plain HTTP on loopback: in production TLS ends in a proxy in front of gunicorn.
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",

@@ -31,7 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import budget_cost, inprocess, machine, measure, seeding
+from bench import api, budget_cost, inprocess, machine, measure, seeding
+from bench.api_report import api_section
 from bench.loadgen import tool_name
 from bench.plan import (
     BENCH_KEY,
@@ -164,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
                 server.url, emulator_api, browser, [a.kapso_id for a in agents], plan, created
             )
             results.append(result)
+        # The JSON API's ensure, at the largest size (bench/api.py).
+        api_result = api.measure(server.url, emulator_api, [a.kapso_id for a in agents], plan)
     except BaseException:
         print(f"bench: failed; the servers' logs are in {logs}", file=sys.stderr, flush=True)
         raise
@@ -175,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     about["load average at end"] = machine.load_average()
     report = render_report(plan, about, qr_libs, page, results, time.monotonic() - began)
     report += "\n" + "\n".join(budget_section(budget)) + "\n"
+    report += "\n" + "\n".join(
+        api_section(api_result, sessions=plan.sizes[-1], connections=plan.connections)
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report)
     print(f"bench: wrote {output}")

@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "sandbox",
+    "sandbox.api",  # the JSON API for CI (/api/v1/) and its tokens
+    "sandbox.team",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +191,25 @@ KAPSO_AGENT_RELOAD_SECONDS = env.int("KAPSO_AGENT_RELOAD_SECONDS", default=10)
 # A pending session counts as "live" (reused by bulk onboarding, the team matrix and the
 # API's ensure, instead of making a new one) while at least this many seconds are left.
 SANDBOX_LIVE_MIN_REMAINING = env.int("SANDBOX_LIVE_MIN_REMAINING", default=3600)
+# The API's long poll (GET /api/v1/sessions/<id>/wait) holds a worker at most this long:
+# below gunicorn's 30 s worker timeout, and below what a proxy in front allows.
+API_WAIT_MAX_SECONDS = env.float("API_WAIT_MAX_SECONDS", default=25.0)
+# --- Team onboarding (sandbox/team/) -----------------------------------------------------
+# The job queue (Huey): sqlite:///path (embedded, no service; `make run`) or redis://host/db
+# (workers on several machines). The worker is `manage.py team_worker`.
+TEAM_QUEUE_URL = env.str(
+    "TEAM_QUEUE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'queue.sqlite3'}"
+)
+# A reminder (or an automatic renewal) is sent this many seconds before a session expires.
+SANDBOX_REMINDER_BEFORE = env.int("SANDBOX_REMINDER_BEFORE", default=2 * 3600)
+# Sessions and failed attempts older than this many days are deleted by a daily job; 0: never.
+SANDBOX_RETENTION_DAYS = env.int("SANDBOX_RETENTION_DAYS", default=0)
+# E-mail (reminders): smtp://user:password@host:587, smtp+tls://..., consolemail:// (printed).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kapso sandbox <sandbox@localhost>")
+# Where links in e-mails point (no request to take it from in a job): https://dash.example.com
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 KAPSO_EMULATOR_STATE_FILE = env.str(
     "KAPSO_EMULATOR_STATE_FILE", default=str(BASE_DIR / "var" / "kapso_emulator.json")
 )

@@ -32,5 +32,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("", include("sandbox.team.urls")),
+    path("", include("sandbox.api.urls")),  # /api/v1/ and /settings/tokens/
     path("", include("sandbox.urls")),
 ]

@@ -16,7 +16,11 @@ from kapso_emulator.errors import not_found, validation_failed
 from kapso_emulator.persistence import load_state, save_state
 from kapso_emulator.timeutil import format_ts, parse_ts, utc_now
 
+# Kapso's sandbox is time-boxed before and after activation alike; a session past its
+# `expires_at` keeps its status (the schema has no "expired"): readers compare the time.
 SESSION_TTL = timedelta(hours=24)
+# Not a status: the control endpoint's word for "expire this session now".
+EXPIRE_NOW = "expired"
 # No 0/O or 1/I: people read the code off a screen and type it into WhatsApp.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -168,36 +172,36 @@ class Store:
 
     def get_session(self, session_id: str) -> dict[str, Any]:
         with self._lock:
-            session = self._find(session_id)
-            if self._expire_if_due(session, self._stamp_now()):
-                self._save()
-            return copy.deepcopy(session)
+            return copy.deepcopy(self._find(session_id))
 
     def list_sessions(self, page: int, per_page: int) -> tuple[list[dict[str, Any]], int]:
         """Return one page, newest first, and the total count."""
         with self._lock:
             start = (page - 1) * per_page
             keys = self._order[start : start + per_page]
-            now = self._stamp_now()
             sessions = [self._sessions[session_id] for _, session_id in keys]
-            # Only the page being read is checked: expiry is applied lazily, like a read-time
-            # status computation, so a list stays O(page) however many sessions exist.
-            changed = [self._expire_if_due(session, now) for session in sessions]
-            if any(changed):
-                self._save()
             return copy.deepcopy(sessions), len(self._order)
 
     def set_status(self, session_id: str, status: str) -> dict[str, Any]:
-        """What happens when a phone sends the code (or Kapso changes status on its own)."""
+        """What happens when a phone sends the code (or Kapso changes status on its own).
+
+        Kapso's published schema lists two statuses, `pending_activation` and `active`, and
+        says a session's end only through `expires_at`. So `expired` is not a status here: it
+        means "expire it now" (`expires_at` moves to now, the status stays). Any other word
+        is kept as sent, standing in for a status Kapso may add without documenting it.
+        """
         with self._lock:
             session = self._find(session_id)
             now = self._stamp_now()
             if status == "active":
                 session["activated_at"] = format_ts(now)
                 session["expires_at"] = format_ts(now + SESSION_TTL)
-            elif status == "expired" and parse_ts(session["expires_at"]) > now:
-                session["expires_at"] = format_ts(now)
-            session["status"] = status
+            if status == EXPIRE_NOW:
+                expires = session.get("expires_at")
+                if expires is None or parse_ts(expires) > now:
+                    session["expires_at"] = format_ts(now)
+            else:
+                session["status"] = status
             session["updated_at"] = format_ts(now)
             self._save()
             return copy.deepcopy(session)
@@ -222,19 +226,6 @@ class Store:
         if session is None:
             raise not_found("Sandbox session not found")
         return session
-
-    @staticmethod
-    def _expire_if_due(session: dict[str, Any], now: datetime) -> bool:
-        # Kapso's sandbox is time-boxed both before and after activation (24 h each).
-        if session["status"] not in ("pending_activation", "active") or not session.get(
-            "expires_at"
-        ):
-            return False
-        if parse_ts(session["expires_at"]) > now:
-            return False
-        session["status"] = "expired"
-        session["updated_at"] = format_ts(now)
-        return True
 
     def _seed_agents(self) -> None:
         stamp = format_ts(self._stamp_now())

@@ -46,14 +46,15 @@ class SandboxSessionAdmin(admin.ModelAdmin):
         "agent",
         "shown_status",
         "created_by",
+        "made_by",
         "created_at",
         "expires_at",
     )
     list_filter = (ShownStatusFilter, "agent", "created_by", "created_at")
     search_fields = ("phone_number", "activation_code", "kapso_id")
     date_hierarchy = "created_at"
-    list_select_related = ("agent", "created_by")
-    readonly_fields = ("qr_preview", *SESSION_FIELDS, "shared")
+    list_select_related = ("agent", "created_by", "api_origin")
+    readonly_fields = ("qr_preview", *SESSION_FIELDS, "made_by", "shared")
     fields = readonly_fields
     list_per_page = 50
 
@@ -66,6 +67,13 @@ class SandboxSessionAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def shown_status(self, obj: SandboxSession) -> str:
         return obj.status_label
+
+    @admin.display(description="made by", ordering="origin")
+    def made_by(self, obj: SandboxSession) -> str:
+        # Which API token made it lives in the API app (sandbox/api/models.py); a session
+        # without one has no `api_origin` (getattr's default: the miss is an AttributeError).
+        api = getattr(obj, "api_origin", None)
+        return f"API, token “{api.token_name}”" if api else obj.get_origin_display()
 
     @admin.display(description="share link active", boolean=True)
     def shared(self, obj: SandboxSession) -> bool:

@@ -16,6 +16,7 @@ key only until its pending row expires.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +32,14 @@ POLL_SECONDS = 0.1
 
 def fingerprint(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+
+
+class RepeatOfUnknown(CreateOutcomeUnknown):
+    """A repeat of a request whose outcome is unknown, refused for `retry_after` more seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -59,11 +68,13 @@ class Claim:
     def release(self) -> None:
         IdempotencyRecord.objects.filter(pk=self.record.pk).delete()
 
-    def mark_unknown(self, message: str) -> None:
+    def mark_unknown(self, message: str, *, hold: timedelta | None = None) -> None:
+        """Refuse repeats for `hold` (default: the window). The API answers finished requests
+        for a day but holds an unknown outcome only as long as the form does."""
         IdempotencyRecord.objects.filter(pk=self.record.pk).update(
             state=IdempotencyRecord.UNKNOWN,
             error_message=message,
-            expires_at=timezone.now() + self.window,
+            expires_at=timezone.now() + (hold or self.window),
         )
 
 
@@ -98,20 +109,21 @@ def claim(
             return Claim(record, window)
         except IntegrityError:
             record = mine.select_related("session").first()
-        if record is None:  # ended and deleted between the insert and the read
-            continue
-        if record.fingerprint != fingerprint:
+        # None: ended and deleted between the insert and the read; wait, then try again.
+        if record is not None and record.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
                 "This idempotency key was already used for a different request; use a new "
                 "key for a new request."
             )
-        if record.state == IdempotencyRecord.DONE and record.session is not None:
+        if record is not None and record.state == IdempotencyRecord.DONE and record.session:
             return Prior(record.session, record.response_status)
-        if record.state == IdempotencyRecord.UNKNOWN:
-            seconds = int(window.total_seconds())
-            raise CreateOutcomeUnknown(
+        if record is not None and record.state == IdempotencyRecord.UNKNOWN:
+            left = (record.expires_at - timezone.now()).total_seconds()
+            seconds = max(1, math.ceil(left))
+            raise RepeatOfUnknown(
                 f"{record.error_message} Wait {seconds} s before asking again, so a second "
-                "session is not made by mistake."
+                "session is not made by mistake.",
+                retry_after=seconds,
             )
         if time.monotonic() > give_up_at:
             raise CreateInProgress(

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox import idempotency, lost_creates
+from sandbox import erased, idempotency, lost_creates
 from sandbox.agents import agent_upsert
 from sandbox.errors import CreateOutcomeUnknown, LostSessionTaken, ServiceError
 from sandbox.gateway import get_client, person
@@ -239,6 +239,8 @@ def sandbox_session_refresh(
     session: SandboxSession, *, caller: Caller = BACKGROUND, client: KapsoClient | None = None
 ) -> SandboxSession:
     """Ask Kapso for the session now and store its answer; a failure is kept on the session."""
+    if erased.erased([session.kapso_id]):
+        return session  # its personal data was erased: Kapso's copy must not come back
     try:
         data = (client or get_client()).get_session(session.kapso_id, caller=caller)
     except KapsoQuotaError:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox import history, lost_creates
+from sandbox import erased, history, lost_creates
 from sandbox.agents import agent_list_refresh, agent_upsert
 from sandbox.gateway import get_client
 from sandbox.kapso import KapsoClient, KapsoError, types, with_rate_limit_waits
@@ -97,6 +97,8 @@ def _store_page(
     items: list[types.SandboxSession], agents: dict[str, Agent], report: SyncReport
 ) -> None:
     now = timezone.now()
+    gone = erased.erased([item.id for item in items])  # erased here: never stored again
+    items = [item for item in items if item.id not in gone]
     existing = SandboxSession.objects.in_bulk([item.id for item in items], field_name="kapso_id")
     to_create: list[SandboxSession] = []
     to_update: list[SandboxSession] = []

@@ -28,6 +28,8 @@ if [ "$("$PY" manage.py kapso_mode)" = "emulator" ]; then
   export KAPSO_API_BASE_URL="http://127.0.0.1:${EMULATOR_PORT}/api/v1"
   export KAPSO_DEMO_MODE=1
   export DEBUG=${DEBUG:-1}
+  # Reminder e-mails are printed here instead of sent (set EMAIL_URL to send them).
+  export EMAIL_URL=${EMAIL_URL:-consolemail://}
   "$PY" manage.py kapso_emulator --host 127.0.0.1 --port "$EMULATOR_PORT" &
   pids+=($!)
   for _ in $(seq 50); do
@@ -44,10 +46,15 @@ fi
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py ensure_superuser
+# The job worker (bulk onboarding, reminders, refresh, sync): the queue is a SQLite file in
+# var/ unless TEAM_QUEUE_URL says otherwise.
+"$PY" manage.py team_worker &
+pids+=($!)
 echo
 echo "  Dashboard: http://${HOST}:${PORT}/   (admin: http://${HOST}:${PORT}/admin/)"
 echo "  Press Ctrl-C to stop."
 echo
 "$PY" manage.py runserver "${HOST}:${PORT}" &
 pids+=($!)
-wait "${pids[-1]}"
+# Whichever stops first (Ctrl-C, or one of them failing) stops the rest via the trap.
+wait -n "${pids[@]}"

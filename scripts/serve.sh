@@ -10,6 +10,9 @@ PY=.venv/bin/python
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WORKERS=${WEB_CONCURRENCY:-2}
+# Threads per worker (gunicorn's gthread worker): the API's long poll holds a request slot
+# for up to 25 s, so one-thread workers would let two waiting CI jobs stall every page.
+THREADS=${WEB_THREADS:-8}
 mkdir -p var
 
 # A value counts whether it comes from the environment or from .env (settings read both).
@@ -65,4 +68,4 @@ echo
 # exec: gunicorn becomes this process, so Ctrl-C and a process manager's SIGTERM reach it.
 # More gunicorn options go in GUNICORN_CMD_ARGS (e.g. "--access-logfile -").
 exec .venv/bin/gunicorn kapso_dashboard.wsgi:application \
-  --bind "${HOST}:${PORT}" --workers "$WORKERS"
+  --bind "${HOST}:${PORT}" --workers "$WORKERS" --threads "$THREADS"

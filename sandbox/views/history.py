@@ -20,7 +20,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     agent_id = request.GET.get("agent", "")
     phone = request.GET.get("phone", "")
-    sessions = history.session_history(request.user, status=status, agent_id=agent_id, phone=phone)
+    sessions = history.session_history(
+        request.user, status=status, agent_id=agent_id, phone=phone
+    ).select_related("api_origin")  # "by API, token …" in the row (sandbox/api), no query each
     paginator = Paginator(sessions, HISTORY_PAGE_SIZE)
     # Counting a large history costs more than the page; the count is cached until a write.
     paginator.count = history.history_count(request.user, sessions, (status, agent_id, phone))

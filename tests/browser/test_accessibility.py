@@ -3,17 +3,24 @@ contrast measured in the rendered page, and status changes announced to screen r
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxSession
-from tests.browser.conftest import PHONE, SESSION_URL, create_session_via_form, log_in
+from tests.browser.conftest import (
+    BROWSER_TEST_TIMEOUT,
+    PHONE,
+    SESSION_URL,
+    create_session_via_form,
+    log_in,
+)
 from tests.conftest import emulator_control
 from tests.factories import make_session
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_TEST_TIMEOUT]
 
 # How an element is named in these tests: its id, or its tag and text.
 DESCRIBE = "(el) => el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}:${el.textContent.trim()}`"
@@ -241,3 +248,90 @@ def test_text_contrast_meets_wcag_aa(open_page, kapso, alice, settings):
         page.goto("/sessions/")
         failures[f"{name} history"] = page.evaluate(CONTRAST_FAILURES)
     assert failures == {page: [] for page in failures}
+
+
+def _every_page(kapso, root) -> dict[str, str]:
+    """Every page of the dashboard, by name: the existing ones and the team's, with data."""
+    from django.urls import NoReverseMatch, reverse
+
+    from sandbox import sharing
+    from sandbox.team import onboarding, reminders
+    from sandbox.team.models import Reminder, Tester
+
+    shared = make_session(root, phone="+14155552690")
+    token = sharing.share_link_create(shared)
+    gone = make_session(root, phone="+14155552691")
+    gone_token = sharing.share_link_create(gone)
+    sharing.share_link_revoke(gone)
+    testers = [
+        Tester.objects.create(name=f"Tester {n}", phone_number=f"+1415555270{n}") for n in range(2)
+    ]
+    from sandbox.agents import agent_list_refresh
+
+    agents = agent_list_refresh()
+    batch = onboarding.batch_start(user=root, testers=testers, agent_ids=[agents[0].kapso_id])
+    onboarding.batch_run(batch)
+    reminder = Reminder.objects.create(
+        session=batch.pairs.first().session, kind="mail", recipient="t@example.com", nonce="n"
+    )
+    pages = {
+        "create": "/",
+        "session": shared.get_absolute_url(),
+        "history": "/sessions/",
+        "budget": "/budget/",
+        "shared": f"/share/{token}/",
+        "shared gone": f"/share/{gone_token}/",
+        "not found": "/no/such/page/",
+        "team": "/team/",
+        "testers": "/team/testers/",
+        "tester": f"/team/testers/{testers[0].pk}/",
+        "erase": f"/team/testers/{testers[0].pk}/erase/",
+        "onboard": "/onboard/",
+        "batch": f"/onboard/{batch.pk}/",
+        "sheet": f"/onboard/{batch.pk}/sheet/",
+        "jobs": "/team/jobs/",
+        "renew confirm": f"/renew/{reminders.renew_token(reminder)}/",
+        "renew gone": "/renew/nonsense/",
+        "admin": "/admin/",
+        "admin sessions": "/admin/sandbox/sandboxsession/",
+        "admin session": f"/admin/sandbox/sandboxsession/{shared.pk}/change/",
+        "admin testers": "/admin/team/tester/",
+        "admin batch": f"/admin/team/onboardingbatch/{batch.pk}/change/",
+    }
+    with contextlib.suppress(NoReverseMatch):  # the API's token page, where installed
+        pages["api tokens"] = reverse("api_tokens")
+    return pages
+
+
+def test_every_page_passes_axe_at_laptop_and_phone_width(open_page, kapso, root, settings):
+    """axe-core (WCAG 2.2 A/AA and best practice): no serious or critical violation on any
+    page, with the demo banner shown and a message on screen where a page has one."""
+    from tests.browser.conftest import axe_violations
+
+    settings.KAPSO_DEMO_MODE = True
+    pages = _every_page(kapso, root)
+    found = {}
+    for size, viewport in (("laptop", None), ("phone", PHONE)):
+        page = open_page(viewport).page
+        page.goto("/accounts/login/")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator(".field-error")).to_have_count(2)
+        found[f"{size} login with errors"] = axe_violations(page)
+        log_in(page, "root", "pw")
+        page.get_by_role("button", name="Reload agents").click()
+        expect(page.locator(".message")).to_have_count(1)
+        found[f"{size} create with a message"] = axe_violations(page)
+        for name, url in pages.items():
+            page.goto(url)
+            found[f"{size} {name}"] = axe_violations(page)
+    assert found == {name: [] for name in found}
+
+
+def test_the_demo_banner_is_inside_a_landmark(open_page, kapso, alice, settings):
+    from tests.browser.conftest import axe_violations
+
+    settings.KAPSO_DEMO_MODE = True
+    page = open_page().page
+    log_in(page, "alice", "alice-password-1")
+    assert page.locator(".demo-banner").is_visible()
+    assert axe_violations(page, impacts=("minor", "moderate", "serious", "critical")) == []

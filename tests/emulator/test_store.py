@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
@@ -127,11 +127,13 @@ def test_pending_session_expires_after_24_hours(make_emulator, clock, tmp_path):
     listed = call(srv, "GET", "/api/v1/sandbox_sessions").json()["data"][0]
     fetched = call(srv, "GET", f"/api/v1/sandbox_sessions/{session_id}").json()["data"]
 
+    # Kapso's schema lists no "expired" status: the session keeps its status and its
+    # expires_at (now passed) says it has ended.
     assert still_pending["status"] == "pending_activation"
-    assert listed["status"] == fetched["status"] == "expired"
-    assert fetched["updated_at"] == "2023-11-08T05:31:56Z"
+    assert listed["status"] == fetched["status"] == "pending_activation"
+    assert listed["expires_at"] == fetched["expires_at"] == "2023-11-08T05:31:56Z"
     saved = json.loads(state_file.read_text())["sessions"][0]
-    assert saved["status"] == "expired"
+    assert saved["status"] == "pending_activation"
 
 
 def test_active_session_expires_24_hours_after_activation(tmp_path):
@@ -158,4 +160,9 @@ def test_active_session_expires_24_hours_after_activation(tmp_path):
         fetched = requests.get(
             f"{srv.api_base_url}/sandbox_sessions/{created['id']}", headers=headers, timeout=5
         ).json()["data"]
-        assert fetched["status"] == "expired"
+        # Still "active" (the schema's word), with an expires_at now in the past.
+        assert fetched["status"] == "active"
+        activated, expires = (
+            datetime.fromisoformat(fetched[key]) for key in ("activated_at", "expires_at")
+        )
+        assert expires - activated == timedelta(hours=24)

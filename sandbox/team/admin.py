@@ -1,0 +1,98 @@
+"""The team's data in the admin: the roster, batches with their pairs, what was erased."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from sandbox.team import erasure
+from sandbox.team.models import (
+    AutoRenew,
+    ErasedKapsoSession,
+    ErasureLog,
+    OnboardingBatch,
+    OnboardingPair,
+    Reminder,
+    Tester,
+    WorkerHeartbeat,
+)
+
+
+class AutoRenewInline(admin.TabularInline):
+    model = AutoRenew
+    extra = 0
+
+
+@admin.register(Tester)
+class TesterAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone_number", "email", "account", "created_at"]
+    search_fields = ["name", "phone_number", "email"]
+    inlines = [AutoRenewInline]
+    actions = ["erase"]
+
+    @admin.action(description="Erase selected testers everywhere (phone, e-mail, sessions)")
+    def erase(self, request, queryset) -> None:
+        # Not the plain delete: that would leave the phone in every session and attempt.
+        logs = [erasure.erase_tester(tester, by=request.user) for tester in queryset]
+        self.message_user(
+            request,
+            f"Erased {len(logs)} testers from {sum(log.sessions for log in logs)} sessions and "
+            f"{sum(log.attempts for log in logs)} failed attempts. {erasure.KAPSO_KEEPS_A_COPY}",
+            messages.SUCCESS,
+        )
+
+
+class PairInline(admin.TabularInline):
+    model = OnboardingPair
+    extra = 0
+    can_delete = False
+    fields = ["tester", "agent_id", "state", "session", "error", "attempts", "updated_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OnboardingBatch)
+class OnboardingBatchAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_by", "created_at", "finished_at", "waiting_until"]
+    list_filter = ["kind"]
+    readonly_fields = [
+        "kind",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "last_progress_at",
+        "waiting_until",
+        "enqueued_at",
+    ]
+    inlines = [PairInline]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["session", "kind", "recipient", "sent_at", "used_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["session", "kind", "recipient", "sent_at", "used_at", "renewed_to"]
+    exclude = ["nonce"]
+
+
+@admin.register(ErasureLog)
+class ErasureLogAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "by", "sessions", "attempts"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "at", "by", "sessions", "attempts", "detail"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ErasedKapsoSession)
+class ErasedKapsoSessionAdmin(admin.ModelAdmin):
+    list_display = ["kapso_id", "erased_at"]
+    search_fields = ["kapso_id"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["name", "seen_at"]

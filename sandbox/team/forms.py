@@ -1,0 +1,97 @@
+"""Forms of the team pages: they check input and say what is wrong; services do the work."""
+
+from __future__ import annotations
+
+from django import forms
+
+from sandbox.team.models import Tester
+from sandbox.team.roster import MAX_BYTES
+
+
+class RosterImportForm(forms.Form):
+    file = forms.FileField(
+        required=False,
+        label="CSV file",
+        help_text="name, phone, email per line; commas or semicolons; a header row is fine.",
+    )
+    pasted = forms.CharField(
+        required=False,
+        label="Or paste a list",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="One tester a line: name, phone, email (e-mail optional).",
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None and upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"That file is {upload.size // 1024} KB; the limit is "
+                f"{MAX_BYTES // 1024 // 1024} MB. Split it and import the parts."
+            )
+        if upload is None and not (data.get("pasted") or "").strip():
+            raise forms.ValidationError("Choose a CSV file or paste a list.")
+        return data
+
+
+class TesterForm(forms.ModelForm):
+    class Meta:
+        model = Tester
+        fields = ["name", "phone_number", "email", "account"]
+        labels = {"phone_number": "Phone number", "account": "Dashboard account"}
+        help_texts = {"account": "Optional: the tester then sees their own row in the team page."}
+
+    def clean_phone_number(self):
+        from django.conf import settings
+
+        from sandbox.phones import InvalidPhoneNumber, normalize_phone
+
+        try:
+            return normalize_phone(self.cleaned_data["phone_number"], settings.PHONE_DEFAULT_REGION)
+        except InvalidPhoneNumber as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class OnboardForm(forms.Form):
+    testers = forms.ModelMultipleChoiceField(
+        queryset=Tester.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Testers",
+    )
+    pasted = forms.CharField(
+        required=False,
+        label="Or paste phones",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="name, phone, email per line, or just a phone: they join the roster.",
+    )
+    agents = forms.MultipleChoiceField(
+        choices=[], widget=forms.CheckboxSelectMultiple, label="Agents"
+    )
+
+    def __init__(self, *args, testers, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["testers"].queryset = testers
+        self.fields["agents"].choices = [(a.kapso_id, a.name) for a in agents]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("testers") and not (data.get("pasted") or "").strip():
+            raise forms.ValidationError("Pick at least one tester or paste phones.")
+        return data
+
+
+class RenewExpiringForm(forms.Form):
+    hours = forms.IntegerField(
+        min_value=1, max_value=48, initial=4, label="Renew everything that expires in the next"
+    )
+
+
+class AutoRenewForm(forms.Form):
+    agents = forms.MultipleChoiceField(
+        choices=[], required=False, widget=forms.CheckboxSelectMultiple, label="Auto-renew with"
+    )
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agents"].choices = [(a.kapso_id, a.name) for a in agents]

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from sandbox.team.views import jobs, matrix, onboard, renew_link, sheet, testers
+
+app_name = "team"
+
+urlpatterns = [
+    path("team/", matrix.team_matrix, name="matrix"),
+    path("team/matrix.json", matrix.matrix_json, name="matrix_json"),
+    path("team/cell/", matrix.cell_action, name="cell"),
+    path("team/renew-expiring/", matrix.renew_expiring, name="renew_expiring"),
+    path("team/testers/", testers.tester_list, name="testers"),
+    path("team/testers/<int:pk>/", testers.tester_detail, name="tester"),
+    path("team/testers/<int:pk>/erase/", testers.tester_erase, name="erase"),
+    path("team/jobs/", jobs.job_state, name="jobs"),
+    path("onboard/", onboard.onboard, name="onboard"),
+    path("onboard/<int:pk>/", onboard.batch_detail, name="batch"),
+    path("onboard/<int:pk>/progress.json", onboard.batch_progress, name="progress"),
+    path("onboard/<int:pk>/retry/", onboard.batch_retry, name="retry"),
+    path("onboard/<int:pk>/sheet/", sheet.batch_sheet, name="sheet"),
+    path("renew/<str:token>/", renew_link.renew_confirm, name="renew"),
+]

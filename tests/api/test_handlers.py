@@ -1,0 +1,70 @@
+"""sandbox/api/handlers.py: validation errors in plain words, an unreachable database as a
+503 that says so, and a bug as a 500 that names the request id and nothing of the code."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, connections
+from django.test import RequestFactory
+
+from sandbox.api import handlers
+from tests.api.conftest import ENSURE, problem
+from tests.conftest import console_output
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def database_down(tmp_path, refused_port):
+    """`default` swapped for a connection to a database that cannot be opened."""
+    if connection.vendor == "sqlite":
+        broken = {"NAME": str(tmp_path / "no-such-directory" / "db.sqlite3")}
+    else:
+        broken = {"HOST": "127.0.0.1", "PORT": refused_port}
+    original = connections["default"]
+    connections["default"] = original.__class__({**original.settings_dict, **broken}, "default")
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = original
+
+
+def test_field_errors_name_the_field_in_plain_words():
+    errors = [
+        {"type": "missing", "loc": ("body", "payload", "agent_id"), "msg": "Field required"},
+        {"type": "int_parsing", "loc": ("query", "page"), "msg": "Input should be ..."},
+        {"type": "less_than_equal", "loc": ("query", "timeout"), "msg": "Input should be <= 25"},
+        {"type": "model_attributes_type", "loc": ("body", "payload"), "msg": "..."},
+    ]
+    assert handlers.field_errors(errors) == [
+        {"field": "agent_id", "message": "This field is required."},
+        {"field": "page", "message": "This must be a whole number."},
+        {"field": "timeout", "message": "Input should be <= 25"},
+        {"field": "body", "message": "The body must be a JSON object."},
+    ]
+
+
+def test_many_errors_are_all_listed_and_the_detail_stays_short(kapso, alice_api):
+    raw = '{"phone_number": 1, "agent_id": 2, "a": 3, "b": 4}'
+    body = problem(alice_api.post(ENSURE, raw=raw), 400, "invalid_request")
+    assert len(body["errors"]) == 4
+    assert body["detail"].endswith("(and 1 more)")
+
+
+def test_an_unreachable_database_is_a_503_saying_so(alice_api, database_down):
+    response = alice_api.get("/api/v1/agents")
+    body = problem(response, 503, "service_unavailable")
+    assert "cannot reach its database" in body["detail"]
+    assert response["Retry-After"] == "60"
+
+
+def test_a_bug_is_a_500_naming_the_request_id_and_logged(rf: RequestFactory):
+    request = rf.get("/api/v1/sessions/1")
+    request.request_id = "req-123"
+    with console_output() as log:
+        response = handlers._unexpected(request, ZeroDivisionError("division by zero"))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "req-123" in body and "ZeroDivisionError" not in body
+    assert "ZeroDivisionError" in log.getvalue()

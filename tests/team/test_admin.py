@@ -1,0 +1,42 @@
+"""sandbox/team/admin.py: the roster in the admin, and erasing from there too."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.models import SandboxSession
+from sandbox.team import onboarding
+from sandbox.team.models import ErasureLog, Tester
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_erase_action_erases_everywhere(root_client, root, agents, make_testers):
+    testers = make_testers(2)
+    batch = onboarding.batch_start(user=root, testers=testers, agent_ids=[agents[0].kapso_id])
+    onboarding.batch_run(batch)
+    page = root_client.get("/admin/team/tester/").content.decode()
+    assert "Erase selected testers everywhere" in page
+    response = root_client.post(
+        "/admin/team/tester/",
+        {"action": "erase", "_selected_action": [testers[0].pk]},
+        follow=True,
+    )
+    assert b"Kapso keeps its own copy" in response.content
+    assert list(Tester.objects.all()) == [testers[1]]
+    assert not SandboxSession.objects.filter(phone_number=testers[0].phone_number).exists()
+    assert ErasureLog.objects.get().by == root
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/team/onboardingbatch/",
+        "/admin/team/reminder/",
+        "/admin/team/erasurelog/",
+        "/admin/team/erasedkapsosession/",
+        "/admin/team/workerheartbeat/",
+    ],
+)
+def test_every_team_model_has_an_admin_page(root_client, url):
+    assert root_client.get(url).status_code == 200
