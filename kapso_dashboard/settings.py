@@ -197,9 +197,7 @@ API_WAIT_MAX_SECONDS = env.float("API_WAIT_MAX_SECONDS", default=25.0)
 # --- Team onboarding (sandbox/team/) -----------------------------------------------------
 # The job queue (Huey): sqlite:///path (embedded, no service; `make run`) or redis://host/db
 # (workers on several machines). The worker is `manage.py team_worker`.
-TEAM_QUEUE_URL = env.str(
-    "TEAM_QUEUE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'queue.sqlite3'}"
-)
+TEAM_QUEUE_URL = env.str("TEAM_QUEUE_URL", default="sqlite:///var/queue.sqlite3")
 # A reminder (or an automatic renewal) is sent this many seconds before a session expires.
 SANDBOX_REMINDER_BEFORE = env.int("SANDBOX_REMINDER_BEFORE", default=2 * 3600)
 # Sessions and failed attempts older than this many days are deleted by a daily job; 0: never.

@@ -249,6 +249,8 @@ def sandbox_session_refresh(
         SandboxSession.objects.filter(pk=session.pk).update(last_sync_error=exc.message)
         session.last_sync_error = exc.message
         raise
+    if erased.erased([session.kapso_id]):  # erased while Kapso was answering: keep it so
+        return session
     refreshed, _ = sandbox_session_upsert(data)
     return refreshed
 

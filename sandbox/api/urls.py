@@ -29,6 +29,9 @@ def _token_opened(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
                 headers={"Allow": allowed},
             )
             return problems.response(request, problem)
+        # Answers carry phone numbers and activation codes: no proxy or client cache keeps
+        # them (the schema and docs hold none, but one rule for the whole API is simpler).
+        response.setdefault("Cache-Control", "no-store")
         return response
 
     answer.login_required = False  # a token opens it (auth.py), not a login

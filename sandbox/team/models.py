@@ -140,6 +140,9 @@ class Reminder(models.Model):
     kind = models.CharField(max_length=8, choices=[(MAIL, "reminder"), (AUTO, "auto-renew")])
     recipient = models.EmailField(blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
+    # Set once the mail is out. A claim left without it (a worker died, or the mail of an
+    # auto-renewal failed) is taken up again by the next run: see reminders.py.
+    delivered_at = models.DateTimeField(null=True, blank=True)
     # The renew link works once: the first confirm sets this (a conditional UPDATE).
     used_at = models.DateTimeField(null=True, blank=True)
     renewed_to = models.ForeignKey(

@@ -250,5 +250,10 @@ def batches_to_resume(*, idle: timedelta) -> list[OnboardingBatch]:
         last_progress_at__isnull=True, created_at__lt=now - idle
     )
     not_waiting = Q(waiting_until__isnull=True) | Q(waiting_until__lte=now)
+    # Enqueued a moment ago, it may simply wait behind other jobs: enqueued again only once
+    # it has also been quiet since then, so duplicates do not pile up in the queue.
+    not_just_queued = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - idle)
     unfinished = Q(pairs__state__in=[PairState.PENDING, PairState.WORKING])
-    return list(OnboardingBatch.objects.filter(quiet, not_waiting, unfinished).distinct())
+    return list(
+        OnboardingBatch.objects.filter(quiet, not_waiting, not_just_queued, unfinished).distinct()
+    )

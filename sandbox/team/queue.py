@@ -1,6 +1,8 @@
 """The job queue: Huey, embedded in a SQLite file by default, on Redis for several machines.
 
-TEAM_QUEUE_URL picks it: `sqlite:///var/queue.sqlite3` needs no service (`make run`);
+TEAM_QUEUE_URL picks it: `sqlite:///var/queue.sqlite3` (relative to the project, as
+django-environ reads DATABASE_URL; `sqlite:////abs/path` for an absolute one) needs no
+service (`make run`);
 `redis://host:6379/2` lets workers on several machines share one queue and one lock store.
 docs/decisions.md says why Huey.
 """
@@ -20,8 +22,11 @@ NAME = "kapso-team"
 def build(url: str) -> Huey:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        # sqlite:///absolute/path: the path after the third slash, as DATABASE_URL reads.
-        path = Path(parts.path or "queue.sqlite3")
+        # As django-environ reads DATABASE_URL: after the third slash, a path relative to
+        # the project (sqlite:///var/q.sqlite3), or an absolute one (sqlite:////srv/q.sqlite3).
+        path = Path(parts.path[1:] or "queue.sqlite3")
+        if not path.is_absolute():
+            path = Path(settings.BASE_DIR) / path
         path.parent.mkdir(parents=True, exist_ok=True)  # var/ on a fresh clone
         # results=False: callers read a batch's rows, never a task's return value.
         return SqliteHuey(NAME, filename=str(path), results=False, utc=True)

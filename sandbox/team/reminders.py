@@ -25,7 +25,8 @@ from django.utils import timezone
 from django.utils.timesince import timeuntil
 
 from sandbox import live
-from sandbox.errors import USER_FACING_ERRORS, ServiceError
+from sandbox.errors import USER_FACING_ERRORS, CreateOutcomeUnknown, ServiceError
+from sandbox.kapso import KapsoError
 from sandbox.kapso.errors import KapsoRateLimitedError
 from sandbox.models import SandboxSession
 from sandbox.qr import qr_png
@@ -67,8 +68,13 @@ class SendReport:
     failed: int = 0
 
 
+# A claim this old without a delivery was left by a worker that died (a send takes seconds).
+STALE_CLAIM = timedelta(minutes=10)
+
+
 def send_due_reminders(now=None) -> SendReport:
     report = SendReport()
+    _take_up_stale_claims(report)
     sessions = list(due_sessions(now))
     testers = {
         t.phone_number: t
@@ -95,6 +101,7 @@ def send_due_reminders(now=None) -> SendReport:
                 report.auto_renewed += 1
             else:
                 _mail_reminder(reminder)
+                _delivered(reminder)
                 report.mailed += 1
         except KapsoRateLimitedError:
             reminder.delete()  # the budget said not now: next run
@@ -106,6 +113,31 @@ def send_due_reminders(now=None) -> SendReport:
             reminder.delete()
             report.failed += 1
     return report
+
+
+def _delivered(reminder: Reminder) -> None:
+    Reminder.objects.filter(pk=reminder.pk).update(delivered_at=timezone.now())
+
+
+def _take_up_stale_claims(report: SendReport) -> None:
+    """Claims never delivered: a reminder whose worker died is claimed afresh (so it is sent
+    at least once: a crash between the send and this mark could send it twice, which beats
+    never); an auto-renewal whose mail failed has only its mail tried again."""
+    stale = Reminder.objects.filter(
+        delivered_at__isnull=True, sent_at__lt=timezone.now() - STALE_CLAIM
+    ).select_related("renewed_to__agent")
+    for reminder in stale:
+        if reminder.renewed_to is None:
+            reminder.delete()  # the session is due again and the loop below claims it
+            continue
+        try:
+            mail_new_code(reminder.recipient, reminder.renewed_to, automatic=True)
+        except Exception:  # the mail server refused again: the next run tries again
+            logger.warning("new code for session %s still not mailed", reminder.renewed_to_id)
+            report.failed += 1
+        else:
+            _delivered(reminder)
+            report.mailed += 1
 
 
 def _renewed_already(session: SandboxSession, agent_id: str) -> bool:
@@ -141,7 +173,12 @@ def _auto_renew(reminder: Reminder) -> bool:
     reminder.used_at = timezone.now()
     reminder.save(update_fields=["renewed_to", "used_at"])
     if reminder.recipient:
-        mail_new_code(reminder.recipient, outcome.session, automatic=True)
+        try:
+            mail_new_code(reminder.recipient, outcome.session, automatic=True)
+        except Exception:  # renewed all the same: the mail alone is tried again later
+            logger.warning("auto-renewed session %s; its new code not mailed yet", session.pk)
+            return True
+    _delivered(reminder)
     return True
 
 
@@ -173,6 +210,12 @@ def reminder_for_token(token: str) -> Reminder:
             "This session has expired, and its renew link with it. Ask a teammate to make a "
             "new session from the dashboard."
         )
+    if not reminder.session.phone_number or reminder.session.created_by is None:
+        # Erased (no phone left to renew for), or its owner's account is gone.
+        raise LinkDead(
+            "This session can no longer be renewed from a link. Ask a teammate to make a new "
+            "session from the dashboard."
+        )
     return reminder
 
 
@@ -188,12 +231,21 @@ def renew_from_link(token: str) -> SandboxSession:
     session = reminder.session
     try:
         outcome = sandbox_session_renew(session=session, user=session.created_by)
+    except KapsoError as exc:
+        if not exc.maybe_sent:  # nothing happened at Kapso: the link may be tried again
+            Reminder.objects.filter(pk=reminder.pk).update(used_at=None)
+        raise
+    except CreateOutcomeUnknown:
+        raise  # Kapso may have made it: the link stays used, so no second session is made
     except BaseException:
         Reminder.objects.filter(pk=reminder.pk).update(used_at=None)
         raise
     Reminder.objects.filter(pk=reminder.pk).update(renewed_to=outcome.session)
     if reminder.recipient:
-        mail_new_code(reminder.recipient, outcome.session, automatic=False)
+        try:
+            mail_new_code(reminder.recipient, outcome.session, automatic=False)
+        except Exception:  # the renewal stands, and the page shows the new code anyway
+            logger.warning("renewed session %s, but the new code could not be mailed", session.pk)
     return outcome.session
 
 

@@ -34,3 +34,16 @@ def test_a_post_without_csrf_is_judged_by_its_token(kapso, alice_api):
 def test_unknown_addresses_under_the_api_are_problems(client):
     body = problem(client.get("/api/v1/sessions/abc"), 404, "not_found")
     assert "/api/v1/docs" in body["detail"]
+
+
+def test_no_answer_with_a_phone_number_or_code_is_stored(kapso, alice_api, alice):
+    made = alice_api.ensure()
+    session_id = made.json()["id"]
+    for response in (
+        made,
+        alice_api.get(f"/api/v1/sessions/{session_id}"),
+        alice_api.get("/api/v1/sessions"),
+        alice_api.get(f"/api/v1/sessions/{session_id}/wait", {"timeout": 0}),
+    ):
+        assert response.status_code in (200, 201), response.content
+        assert response["Cache-Control"] == "no-store"

@@ -70,6 +70,23 @@ def test_sync_and_refresh_never_bring_an_erased_phone_back(onboarded, kapso, cha
     assert not SandboxSession.objects.filter(phone_number=ann.phone_number).exists()
 
 
+def test_an_erasure_while_kapso_answers_a_refresh_is_not_undone(onboarded, kapso, charlie):
+    import threading
+
+    from tests.conftest import arm
+
+    ann = onboarded[0]
+    session = SandboxSession.objects.filter(phone_number=ann.phone_number).first()
+    # Kapso takes a second to answer the refresh; the erasure lands in that second.
+    arm(kapso, "delay", path="/api/v1/sandbox_sessions/*", method="GET", delay=1.0)
+    refresh = threading.Thread(target=sandbox_session_refresh, args=(session,))
+    refresh.start()
+    erasure.erase_tester(ann, by=charlie)
+    refresh.join()
+    session.refresh_from_db()
+    assert session.phone_number == ""
+
+
 def test_the_erase_page_asks_first_and_says_kapso_keeps_a_copy(onboarded, client, charlie):
     client.force_login(charlie)
     ann = onboarded[0]

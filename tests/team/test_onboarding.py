@@ -11,7 +11,7 @@ from django.utils import timezone
 from sandbox import live
 from sandbox.models import FailedSessionAttempt, Origin, SandboxSession
 from sandbox.team import onboarding
-from sandbox.team.models import OnboardingPair, PairState
+from sandbox.team.models import OnboardingBatch, OnboardingPair, PairState
 from tests.conftest import arm, emulator_calls, emulator_control
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -119,6 +119,9 @@ def test_a_job_that_died_midway_is_resumed_from_the_rows(kapso, agents, make_tes
     batch.last_progress_at = timezone.now() - timedelta(minutes=10)
     batch.save()
     assert onboarding.batches_to_resume(idle=timedelta(minutes=2)) == [batch]
+    # Just enqueued again, it may only be waiting behind other jobs: not enqueued twice.
+    OnboardingBatch.objects.filter(pk=batch.pk).update(enqueued_at=timezone.now())
+    assert onboarding.batches_to_resume(idle=timedelta(minutes=2)) == []
     outcome = onboarding.batch_run(batch)
     assert outcome.finished
     assert onboarding.batch_progress(batch).created == 4

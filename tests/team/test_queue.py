@@ -24,6 +24,13 @@ def test_sqlite_is_the_embedded_default_and_makes_its_folder(tmp_path):
     assert not built.immediate  # a real queue, never run-in-place
 
 
+def test_a_relative_sqlite_path_is_the_projects_as_for_database_url(settings, tmp_path):
+    settings.BASE_DIR = tmp_path  # the project's folder, for this test
+    built = queue.build("sqlite:///var/q.sqlite3")
+    assert built.storage.filename == str(tmp_path / "var" / "q.sqlite3")
+    assert (tmp_path / "var").is_dir()
+
+
 def test_an_unknown_scheme_is_refused_with_the_forms_that_work():
     with pytest.raises(ValueError, match="sqlite:///path or redis://"):
         queue.build("amqp://rabbit/")

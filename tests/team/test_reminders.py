@@ -113,6 +113,27 @@ def test_when_kapso_fails_the_link_still_works_afterwards(smtp, due, client, kap
     assert SandboxSession.objects.count() == 2
 
 
+def test_after_a_lost_answer_the_link_stays_used_so_no_second_session(smtp, due, client, kapso):
+    reminders.send_due_reminders()
+    path = renew_path(smtp.bodies()[0])
+    # Kapso makes the session but the answer is lost, and the look-up fails too.
+    arm(kapso, "drop")
+    arm(kapso, "status", path="/api/v1/sandbox_sessions", method="GET", status=503, times=5)
+    lost = client.post(path)
+    assert b"may still have made the session" in lost.content
+    again = client.post(path)
+    assert again.status_code == 410 and b"already used" in again.content
+
+
+def test_the_link_of_an_erased_session_opens_nothing(smtp, due, client):
+    reminders.send_due_reminders()
+    path = renew_path(smtp.bodies()[0])
+    SandboxSession.objects.filter(pk=due.pk).update(phone_number="", raw_payload={})
+    assert client.get(path).status_code == 410
+    assert client.post(path).status_code == 410
+    assert SandboxSession.objects.count() == 1
+
+
 def test_without_a_tester_address_the_creator_is_told(smtp, due, alice):
     from sandbox.team.models import Tester
 
@@ -153,3 +174,44 @@ def test_a_session_already_renewed_gets_no_reminder(smtp, due, alice):
     # The new session is due too (24 h < 25 h window), the old one is not reminded.
     assert [m.rcpt_tos for m in smtp.messages] == [["tester0@example.com"]]
     assert Reminder.objects.get().session_id != due.pk
+
+
+def test_a_claim_left_by_a_dead_worker_is_sent_by_a_later_run(smtp, due):
+    # A worker claimed the reminder, then died before the mail went out.
+    Reminder.objects.create(
+        session=due,
+        kind=Reminder.MAIL,
+        recipient="tester0@example.com",
+        nonce="0" * 32,
+        sent_at=timezone.now() - reminders.STALE_CLAIM - timedelta(seconds=1),
+    )
+    reminders.send_due_reminders()
+    assert [m.rcpt_tos for m in smtp.messages] == [["tester0@example.com"]]
+    assert Reminder.objects.get().delivered_at is not None
+    reminders.send_due_reminders()  # delivered: never again
+    assert len(smtp.messages) == 1
+
+
+def test_a_fresh_claim_of_another_worker_is_left_alone(smtp, due):
+    Reminder.objects.create(session=due, kind=Reminder.MAIL, recipient="x@example.com", nonce="1")
+    reminders.send_due_reminders()
+    assert smtp.messages == []
+
+
+def test_when_the_new_code_of_an_auto_renewal_cannot_be_mailed_only_the_mail_is_retried(
+    smtp, due, agents, settings
+):
+    from sandbox.team.models import Tester
+
+    AutoRenew.objects.create(tester=Tester.objects.get(), agent_id=agents[0].kapso_id)
+    smtp.refuse = True
+    assert reminders.send_due_reminders().auto_renewed == 1
+    new = SandboxSession.objects.exclude(pk=due.pk).get()
+    smtp.refuse = False
+    settings.SANDBOX_REMINDER_BEFORE = 3600  # the new session is not due yet
+    Reminder.objects.update(sent_at=timezone.now() - reminders.STALE_CLAIM - timedelta(1))
+    reminders.send_due_reminders()
+    assert len(smtp.messages) == 1 and new.activation_code in smtp.bodies()[0]
+    assert SandboxSession.objects.count() == 2  # renewed once, mailed once
+    reminders.send_due_reminders()
+    assert len(smtp.messages) == 1
