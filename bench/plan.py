@@ -28,6 +28,7 @@ class Plan:
     warmup: float = 2.0
     connections: int = 4
     workers: int = 2
+    threads: int = 8  # as scripts/serve.sh (WEB_THREADS)
     create_pairs: int = 30
     create_rounds: int = 3
 

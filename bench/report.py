@@ -122,7 +122,8 @@ def pages_under_load(plan: Plan, sizes: list[SizeResult]) -> list[str]:
         "",
         f"`wrk -t1 -c{plan.connections} -d{plan.duration:.0f}s --latency` (one load thread,"
         f" {plan.connections} connections) per figure, the figures interleaved run by run,",
-        f"against gunicorn with {plan.workers} sync workers on 127.0.0.1, logged in as a staff",
+        f"against gunicorn with {plan.workers} workers of {plan.threads} threads on 127.0.0.1,"
+        " logged in as a staff",
         "user except for the first row. Two ceilings, measured in the same run: x bare is the",
         "page's throughput divided by the bare view's sent no cookie (no session, no user, no",
         "query: the least a request through the same gunicorn, middleware and settings costs);",

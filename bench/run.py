@@ -3,7 +3,7 @@
 What runs, all on loopback:
 - PostgreSQL database `kapso_bench` (emptied and migrated each run) and Redis database 14;
 - the Kapso emulator (in memory, no rate limit) as Kapso;
-- the dashboard exactly as `make serve` runs it (scripts/serve.sh: gunicorn, 2 sync workers,
+- the dashboard exactly as `make serve` runs it (scripts/serve.sh: gunicorn, 2 workers x 8 threads,
   DEBUG off, hashed static files), with `bench.settings`, which only adds the bare views;
 - wrk (or a Python load generator when wrk is missing) as the browsers.
 
@@ -64,7 +64,9 @@ def describe_machine(plan: Plan) -> dict[str, str]:
         "PostgreSQL": postgres,
         "Redis": redis.Redis.from_url(CACHE_URL).info("server")["redis_version"],
         "Django": machine.version("django"),
-        "gunicorn": f"{machine.version('gunicorn')}, {plan.workers} sync workers",
+        "gunicorn": (
+            f"{machine.version('gunicorn')}, {plan.workers} workers x {plan.threads} threads"
+        ),
         "psycopg": machine.version("psycopg"),
         "load tool": wrk if tool_name() == "wrk" and wrk else "Python threads (wrk not installed)",
         "load average at start": machine.load_average(),
@@ -83,6 +85,7 @@ def start_dashboard(plan: Plan, emulator_api: str, logs: Path) -> Running:
             "HOST": "127.0.0.1",
             "PORT": "0",
             "WEB_CONCURRENCY": str(plan.workers),
+            "WEB_THREADS": str(plan.threads),
             "KAPSO_API_BASE_URL": emulator_api,
             "STATIC_ROOT": str(logs / "static"),
             "GUNICORN_CMD_ARGS": "",
