@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 from django.core.cache import cache
+from django.db import connection, connections
 
 from kapso_emulator import EmulatorServer
 from tests.scripted_server import ScriptedServer
@@ -202,3 +203,19 @@ def _fresh_cache():
 def _fast_password_hashing(settings):
     # The real hasher takes ~0.4 s per user by design; tests make many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def database_down(tmp_path, refused_port):
+    """`default` swapped for a connection to a database that cannot be opened."""
+    if connection.vendor == "sqlite":
+        broken = {"NAME": str(tmp_path / "no-such-directory" / "db.sqlite3")}
+    else:
+        broken = {"HOST": "127.0.0.1", "PORT": refused_port}
+    original = connections["default"]
+    connections["default"] = original.__class__({**original.settings_dict, **broken}, "default")
+    try:
+        yield
+    finally:
+        connections["default"].close()
+        connections["default"] = original

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, connections
 from django.test import RequestFactory
 
 from sandbox.api import handlers
@@ -12,22 +11,6 @@ from tests.api.conftest import ENSURE, problem
 from tests.conftest import console_output
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def database_down(tmp_path, refused_port):
-    """`default` swapped for a connection to a database that cannot be opened."""
-    if connection.vendor == "sqlite":
-        broken = {"NAME": str(tmp_path / "no-such-directory" / "db.sqlite3")}
-    else:
-        broken = {"HOST": "127.0.0.1", "PORT": refused_port}
-    original = connections["default"]
-    connections["default"] = original.__class__({**original.settings_dict, **broken}, "default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = original
 
 
 def test_field_errors_name_the_field_in_plain_words():

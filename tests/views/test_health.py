@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import connection, connections
 
 pytestmark = pytest.mark.django_db
 
@@ -22,22 +21,6 @@ def cache_down(settings, refused_port):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-
-
-@pytest.fixture
-def database_down(tmp_path, refused_port):
-    """`default` swapped for a connection to a database that cannot be opened."""
-    if connection.vendor == "sqlite":
-        broken = {"NAME": str(tmp_path / "no-such-directory" / "db.sqlite3")}
-    else:
-        broken = {"HOST": "127.0.0.1", "PORT": refused_port}
-    original = connections["default"]
-    connections["default"] = original.__class__({**original.settings_dict, **broken}, "default")
-    try:
-        yield
-    finally:
-        connections["default"].close()
-        connections["default"] = original
 
 
 def test_healthz_is_open_and_checks_the_database(client):

@@ -1,16 +1,15 @@
 """The API's two pages (/settings/tokens/ and /api/v1/docs) in Debian's Chromium, at laptop
 and phone width: no script or style blocked by the CSP, nothing failing to load, nothing
 wider than the screen, and no serious accessibility problem (axe-core), as tests/browser
-checks the other pages. The token is made and shown through the page, as a person would."""
+checks the other pages. The token is made and shown through the page, as a person would.
+It uses tests/browser/conftest.py's one Chromium for the package."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
 from sandbox.api.models import ApiToken
-from tests.browser.chromium import CHROMIUM_ARGS, LAPTOP, PHONE, chromium_executable
+from tests.browser.chromium import LAPTOP, PHONE
 from tests.browser.conftest import RECORD_CSP_VIOLATIONS, PageProblems, axe_violations, log_in
 
 pytestmark = [
@@ -19,28 +18,6 @@ pytestmark = [
     pytest.mark.timeout(300),
 ]
 WIDER_THAN_THE_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    executable = chromium_executable()
-    if executable is None:
-        pytest.skip("no Chromium: install Debian's chromium (scripts/ensure_chromium.sh)")
-    playwright = sync_api.sync_playwright().start()
-    # Playwright's loop marks this thread async; the ORM is used only between page calls.
-    allow_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    finally:
-        playwright.stop()
-        if allow_before is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = allow_before
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
