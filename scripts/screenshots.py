@@ -18,6 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,10 +78,22 @@ def shoot(base_url: str, chromium: str) -> list[Path]:
     return written
 
 
-def main() -> None:
-    chromium = chromium_executable() or "/usr/bin/chromium"
-    OUT.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="kapso-screenshots-"))
+@dataclass
+class Demo:
+    """A throwaway dashboard (runserver, SQLite) on the bundled emulator, as `make run`."""
+
+    url: str
+    emulator: EmulatorServer
+    api_key: str
+
+
+@contextmanager
+def demo_dashboard(
+    prefix: str, *, username: str, password: str, staff: bool = False, worker: bool = False
+) -> Iterator[Demo]:
+    """Start the emulator and the dashboard in a temporary folder with one account (and,
+    with `worker`, a job worker); stop them all and remove the folder afterwards."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     api_key = "screenshots-" + secrets.token_hex(8)
     emulator = EmulatorServer(
         port=0, state_file=str(workdir / "emulator.json"), api_key=api_key, rate_limit=None
@@ -90,19 +105,22 @@ def main() -> None:
         "KAPSO_DEMO_MODE": "1",
         "DEBUG": "1",  # as `make run` in demo mode: plain HTTP, no HTTPS redirect
         "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "TEAM_QUEUE_URL": f"sqlite:///{workdir / 'queue.sqlite3'}",
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    server = None
+    server = job_worker = None
     try:
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
         create_user = (
             "from django.contrib.auth.models import User; "
-            f"User.objects.create_user({USERNAME!r}, password={PASSWORD!r})"
+            f"User.objects.create_user({username!r}, password={password!r}, is_staff={staff!r})"
         )
         subprocess.run([*manage, "shell", "-v", "0", "-c", create_user], env=env, check=True)  # noqa: S603
+        if worker:
+            job_worker = subprocess.Popen([*manage, "team_worker"], env=env)  # noqa: S603
         # Port 0: runserver binds a free port and prints it ("Starting development server at").
         server = start_process(
             [*manage, "runserver", "--noreload", "127.0.0.1:0"],
@@ -112,16 +130,30 @@ def main() -> None:
             log=workdir / "runserver.log",
             timeout=30,
         )
-        written = shoot(server.url, chromium)
+        yield Demo(server.url, emulator, api_key)
     finally:
         if server is not None:
             server.stop()
+        if job_worker is not None:
+            job_worker.terminate()
+            job_worker.wait(timeout=30)
         emulator.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(written: list[Path]) -> None:
     total = sum(p.stat().st_size for p in written)
     for path in written:
         print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
     print(f"{len(written)} screenshots, {total // 1024} KB in all")
+
+
+def main() -> None:
+    chromium = chromium_executable() or "/usr/bin/chromium"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with demo_dashboard("kapso-screenshots-", username=USERNAME, password=PASSWORD) as demo:
+        written = shoot(demo.url, chromium)
+    report(written)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,10 +21,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import requests  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from screenshots import save_small_png  # noqa: E402
+from screenshots import demo_dashboard, report, save_small_png  # noqa: E402
 
-from kapso_emulator import EmulatorServer  # noqa: E402
-from support.servers import RUNSERVER, start_process  # noqa: E402
 from tests.browser.chromium import CHROMIUM_ARGS, LAPTOP, PHONE, chromium_executable  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -98,53 +92,12 @@ def shoot(base_url: str, chromium: str, emulator_url: str) -> list[Path]:
 def main() -> None:
     chromium = chromium_executable() or "/usr/bin/chromium"
     OUT.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="kapso-team-screenshots-"))
-    api_key = os.environ["SHOT_KEY"] = "screenshots-" + secrets.token_hex(8)
-    emulator = EmulatorServer(
-        port=0, state_file=str(workdir / "emulator.json"), api_key=api_key, rate_limit=None
-    ).start()
-    env = {
-        **os.environ,
-        "KAPSO_API_BASE_URL": emulator.api_base_url,
-        "KAPSO_API_KEY": api_key,
-        "KAPSO_DEMO_MODE": "1",
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-        "TEAM_QUEUE_URL": f"sqlite:///{workdir / 'queue.sqlite3'}",
-        "SECRET_KEY": secrets.token_urlsafe(40),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    server = worker = None
-    try:
-        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, check=True)  # noqa: S603
-        create_user = (
-            "from django.contrib.auth.models import User; "
-            f"User.objects.create_user({USERNAME!r}, password={PASSWORD!r}, is_staff=True)"
-        )
-        subprocess.run([*manage, "shell", "-v", "0", "-c", create_user], env=env, check=True)  # noqa: S603
-        worker = subprocess.Popen([*manage, "team_worker"], env=env)  # noqa: S603
-        server = start_process(
-            [*manage, "runserver", "--noreload", "127.0.0.1:0"],
-            announce=RUNSERVER,
-            ready_path="/healthz",
-            env=env,
-            log=workdir / "runserver.log",
-            timeout=30,
-        )
-        written = shoot(server.url, chromium, emulator.url)
-    finally:
-        if server is not None:
-            server.stop()
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
-        emulator.stop()
-        time.sleep(0.1)
-        shutil.rmtree(workdir, ignore_errors=True)
-    for path in written:
-        print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+    with demo_dashboard(
+        "kapso-team-screenshots-", username=USERNAME, password=PASSWORD, staff=True, worker=True
+    ) as demo:
+        os.environ["SHOT_KEY"] = demo.api_key  # shoot() marks sessions active in the emulator
+        written = shoot(demo.url, chromium, demo.emulator.url)
+    report(written)
 
 
 if __name__ == "__main__":
