@@ -9,11 +9,10 @@
 from __future__ import annotations
 
 import json
-import statistics
 import time
 
 from bench.loadgen import LoadResult, run_load
-from bench.measure import loopback_session
+from bench.measure import emulator_create_ms, loopback_session, paired_medians
 from bench.plan import BENCH_KEY, STAFF_USERNAME, Plan
 
 ENSURE = "/api/v1/sessions/ensure"
@@ -105,25 +104,13 @@ def measure_ensure_create(
             took = time.perf_counter() - started
             if answer.status_code != 201:
                 raise SystemExit(f"bench: ensure answered HTTP {answer.status_code}")
-            started = time.perf_counter()
-            same = {"phone_number": "+16465559999", "agent_id": agent}
-            kapso = direct.post(
-                f"{emulator_api}/sandbox_sessions",
-                json={"whatsapp_sandbox_session": same},
-                timeout=30,
-            )
-            emu = time.perf_counter() - started
-            if kapso.status_code != 201:
-                raise SystemExit(f"bench: emulator create answered HTTP {kapso.status_code}")
+            emu_ms = emulator_create_ms(direct, emulator_api, "+16465559999", agent)
             if i >= 2:
                 ours.append(took * 1000)
-                alone.append(emu * 1000)
+                alone.append(emu_ms)
+        ensure_ms, emulator_ms, overhead_ms = paired_medians(ours, alone)
         rounds.append(
-            {
-                "ensure_ms": statistics.median(ours),
-                "emulator_ms": statistics.median(alone),
-                "overhead_ms": statistics.median(o - e for o, e in zip(ours, alone, strict=True)),
-            }
+            {"ensure_ms": ensure_ms, "emulator_ms": emulator_ms, "overhead_ms": overhead_ms}
         )
         print(
             f"  ensure (creates): {rounds[-1]['ensure_ms']:.1f} ms, emulator alone "
