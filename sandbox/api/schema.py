@@ -1,23 +1,12 @@
-"""The OpenAPI schema's last touches, and the pages beside it: the docs page, the API's index,
-and the answer for an address the API does not have.
-
-The docs page is plain HTML rendered on the server from the very schema served at
-/api/v1/openapi.json: no script, no style, nothing fetched from elsewhere, so it works
-under the dashboard's Content-Security-Policy and needs no CDN.
-"""
+"""The OpenAPI schema's last touches (problem+json answers, QR content types, headers), and
+`operations()`, the schema flattened for the docs page (docs.py)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.urls import reverse
-from django.views.decorators.http import require_GET
-
 from sandbox.api import problems
-from sandbox.api.problems import KINDS, ApiProblem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 FILE_CONTENT = {
@@ -127,50 +116,3 @@ def operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return found
-
-
-@require_GET
-def docs_page(request: HttpRequest) -> HttpResponse:
-    from sandbox.api.api import api  # the API imports this module for `refine`
-
-    schema = api.get_openapi_schema()
-    problem_kinds = [
-        {"code": code, "status": kind.status, "title": kind.title, "about": kind.about}
-        for code, kind in KINDS.items()
-    ]
-    return render(
-        request,
-        "api/docs.html",
-        {
-            "schema": schema,
-            "operations": operations(schema),
-            "problems": problem_kinds,
-            "openapi_url": reverse("api:openapi-json"),
-            "base_url": request.build_absolute_uri(reverse("api:api-root")).rstrip("/"),
-        },
-    )
-
-
-@require_GET
-def index(request: HttpRequest) -> JsonResponse:
-    """`/api/v1/`: where things are."""
-    return JsonResponse(
-        {
-            "docs": request.build_absolute_uri(reverse("api:docs")),
-            "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
-            "sessions": request.build_absolute_uri(reverse("api:sessions")),
-            "agents": request.build_absolute_uri(reverse("api:agents")),
-            "tokens": request.build_absolute_uri(reverse("api_tokens")),
-        }
-    )
-
-
-def unknown(request: HttpRequest) -> HttpResponse:
-    """Any other address under /api/v1/: a 404 problem, not the dashboard's HTML page."""
-    return problems.response(
-        request,
-        ApiProblem(
-            "not_found",
-            f"The API has no {request.path}. The operations are listed at {reverse('api:docs')}.",
-        ),
-    )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, include, path, re_path
 
-from sandbox.api import pages, problems, schema
+from sandbox.api import docs, pages, problems
 from sandbox.api.api import api
 
 
@@ -40,14 +40,14 @@ def _token_opened(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 
 def _open(pattern: URLPattern) -> URLPattern:
-    view = schema.index if pattern.name == "api-root" else pattern.callback
+    view = docs.index if pattern.name == "api-root" else pattern.callback
     return URLPattern(pattern.pattern, _token_opened(view), pattern.default_args, pattern.name)
 
 
 api_patterns = [
     *(_open(pattern) for pattern in api.urls[0]),
-    path("docs", _token_opened(schema.docs_page), name="docs"),
-    re_path(r"^.*$", _token_opened(schema.unknown), name="unknown"),
+    path("docs", _token_opened(docs.docs_page), name="docs"),
+    re_path(r"^.*$", _token_opened(docs.unknown), name="unknown"),
 ]
 
 urlpatterns = [
