@@ -46,9 +46,13 @@ def run_load(
     method: str = "GET",
     body: str | None = None,
     headers: dict[str, str] | None = None,
+    sequential: bool = False,
 ) -> LoadResult:
     """GET a random one of `paths` (one path: always that one) for `duration` seconds; or
     `method` it with `body` (the JSON API's POSTs) and `headers` (its bearer token).
+
+    `sequential` sends `paths` in order instead, each at most once (the first views: a page
+    never requested before); give more paths than the run can send.
 
     `cookie` is sent as the Cookie header; None sends no Cookie header at all.
     """
@@ -60,25 +64,29 @@ def run_load(
         sent["Cookie"] = cookie
     request = (method, body, sent)
     if shutil.which("wrk"):
-        return _wrk(base_url, paths, request, duration, connections)
-    return _python(base_url, paths, request, duration, connections)
+        return _wrk(base_url, paths, request, duration, connections, sequential)
+    return _python(base_url, paths, request, duration, connections, sequential)
 
 
 # --- wrk ----------------------------------------------------------------------------------
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def _wrk(base_url, paths, request, duration, connections) -> LoadResult:
+def _wrk(base_url, paths, request, duration, connections, sequential=False) -> LoadResult:
     method, body, headers = request
+    # One load thread (-t1), so one Lua state: a counter there walks `paths` once, in order.
+    pick = "paths[math.min(sent, #paths)]" if sequential else "paths[math.random(#paths)]"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         quoted = ", ".join(f'"{p}"' for p in paths)
         # JSON-quoted strings are valid Lua string literals for what is sent here (ASCII).
         script.write(
             f"local paths = {{{quoted}}}\n"
+            "local sent = 0\n"
             f"wrk.method = {json.dumps(method)}\n"
             + (f"wrk.body = {json.dumps(body)}\n" if body is not None else "")
             + "request = function()\n"
-            "  return wrk.format(nil, paths[math.random(#paths)])\n"
+            "  sent = sent + 1\n"
+            f"  return wrk.format(nil, {pick})\n"
             "end\n"
         )
     command = [
@@ -123,8 +131,9 @@ def _wrk_percentile(out: str, label: str) -> float:
 
 
 # --- Python threads -------------------------------------------------------------------------
-def _python(base_url, paths, request, duration, connections) -> LoadResult:
+def _python(base_url, paths, request, duration, connections, sequential=False) -> LoadResult:
     method, body, headers = request
+    in_order = iter(paths)
     parts = urlsplit(base_url)
     deadline = time.monotonic() + duration
     latencies: list[float] = []
@@ -139,7 +148,8 @@ def _python(base_url, paths, request, duration, connections) -> LoadResult:
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
             started = time.perf_counter()
             try:
-                conn.request(method, rng.choice(paths), body=body, headers=headers)
+                path = next(in_order, paths[-1]) if sequential else rng.choice(paths)
+                conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if not 200 <= response.status < 400:

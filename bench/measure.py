@@ -8,7 +8,11 @@ import time
 import requests
 
 from bench.loadgen import LoadResult, run_load
+from bench.machine import load_average
+from bench.pairs import Paired, PairedRun
 from bench.plan import BENCH_KEY, PASSWORD, STAFF_USERNAME, Figure, Plan
+
+QR_MARK = 'role="img"'  # the inline QR code's <svg>: the page is timed with its code
 
 
 def loopback_session() -> requests.Session:
@@ -17,8 +21,8 @@ def loopback_session() -> requests.Session:
     return session
 
 
-def login(base_url: str) -> requests.Session:
-    """A browser logged in as the staff user through the login form."""
+def login(base_url: str, username: str = STAFF_USERNAME) -> requests.Session:
+    """A browser logged in (as the staff user unless told) through the login form."""
     browser = loopback_session()
     page = browser.get(f"{base_url}/accounts/login/", allow_redirects=False, timeout=10)
     if page.status_code != 200:
@@ -26,7 +30,7 @@ def login(base_url: str) -> requests.Session:
     answer = browser.post(
         f"{base_url}/accounts/login/",
         data={
-            "username": STAFF_USERNAME,
+            "username": username,
             "password": PASSWORD,
             "csrfmiddlewaretoken": browser.cookies["csrftoken"],
         },
@@ -87,6 +91,71 @@ def measure_load(
                 flush=True,
             )
     return results
+
+
+def measure_pairs(
+    base_url: str, figures: list[Figure], ceiling: Figure, cookies: dict[str, str], plan: Plan
+) -> PairedRun:
+    """Each page figure `plan.pairs` times, each run paired with a run of `ceiling`.
+
+    Round by round the order flips (page then ceiling, ceiling then page), so neither side
+    always runs on the warmer or the busier half of the pair.
+    """
+    run = PairedRun({figure.name: Paired() for figure in figures}, load_before=load_average())
+    for figure in [ceiling, *figures]:  # connections, the workers' own caches, the plans
+        _paired_load(base_url, figure, cookies, plan.warmup, 2)
+    for rep in range(plan.pairs):
+        for figure in figures:
+            pair = [figure, ceiling] if rep % 2 == 0 else [ceiling, figure]
+            got = {
+                f.name: _paired_load(base_url, f, cookies, plan.pair_duration, plan.connections)
+                for f in pair
+            }
+            paired = run.figures[figure.name]
+            paired.pages.append(got[figure.name])
+            paired.ceilings.append(got[ceiling.name])
+            page, bare = got[figure.name], got[ceiling.name]
+            print(
+                f"  [{rep + 1}/{plan.pairs}] {figure.name:15} {page.rps:7.1f} req/s "
+                f"p99 {page.p99_ms:6.1f} ms / {ceiling.name} {bare.rps:7.1f} req/s = "
+                f"{page.rps / bare.rps:.2f}" + (f"  ERRORS {page.errors}" if page.errors else ""),
+                flush=True,
+            )
+    run.load_after = load_average()
+    return run
+
+
+def _paired_load(
+    base_url: str, figure: Figure, cookies: dict[str, str], duration: float, connections: int
+) -> LoadResult:
+    """One run of `figure`; a first-view figure is dealt unseen paths and sends each once."""
+    deck = figure.first_views
+    paths = deck.deal() if deck else figure.paths
+    result = run_load(
+        base_url,
+        paths,
+        cookie=cookies[figure.login] if figure.logged_in else None,
+        duration=duration,
+        connections=connections,
+        sequential=deck is not None,
+    )
+    if deck:
+        deck.used(result.requests, dealt=len(paths))
+    return result
+
+
+def check_first_view(base_url: str, figure: Figure, cookie: str) -> None:
+    """A first view answers 200 with its QR code inline: one request is the whole wait.
+
+    (Should the code ever become its own request, this figure must fetch it too.)
+    """
+    batch = figure.first_views.deal()
+    figure.first_views.used(1, dealt=len(batch))
+    path = batch[0]
+    with loopback_session() as fresh:
+        answer = fresh.get(base_url + path, headers={"Cookie": cookie}, timeout=30)
+    if answer.status_code != 200 or QR_MARK not in answer.text:
+        raise SystemExit(f"bench: first view {path}: HTTP {answer.status_code}, or no inline QR")
 
 
 def measure_create(

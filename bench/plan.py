@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.loadgen import LoadResult
+from bench.pairs import FirstViews, PairedRun
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_KEY = "bench-kapso-key"
@@ -23,8 +24,10 @@ RANDOM_POOL = 1000  # the "random session" figure picks among the newest 1,000 s
 @dataclass(frozen=True)
 class Plan:
     sizes: tuple[int, ...] = (1_000, 100_000)
-    reps: int = 3
+    reps: int = 3  # the figures measured by `measure_load` (the team page, the API)
+    pairs: int = 5  # page/ceiling pairs per page figure (`measure_pairs`)
     duration: float = 8.0
+    pair_duration: float = 4.0
     warmup: float = 2.0
     connections: int = 4
     workers: int = 2
@@ -36,13 +39,22 @@ class Plan:
     def quick(cls) -> Plan:
         """A smoke run: a smaller table, one short repetition."""
         return cls(
-            sizes=(1_000, 5_000), reps=1, duration=3, warmup=1, create_pairs=8, create_rounds=1
+            sizes=(1_000, 5_000),
+            reps=1,
+            pairs=5,
+            duration=3,
+            pair_duration=1,
+            warmup=1,
+            create_pairs=8,
+            create_rounds=1,
         )
 
     def describe(self) -> str:
         return (
-            f"Plan: sizes {', '.join(f'{s:,}' for s in self.sizes)}; {self.reps} runs of "
-            f"{self.duration:.0f} s per figure after a {self.warmup:.0f} s warm-up; "
+            f"Plan: sizes {', '.join(f'{s:,}' for s in self.sizes)}; per page {self.pairs} pairs "
+            f"of {self.pair_duration:.0f} s runs (the page, then the logged-in bare view, the "
+            f"order alternating) after a {self.warmup:.0f} s warm-up; other figures "
+            f"{self.reps} runs of {self.duration:.0f} s; "
             f"{self.connections} connections; create flow {self.create_rounds} x "
             f"{self.create_pairs} pairs. Database `{DATABASE_URL}`, cache `{CACHE_URL}`."
         )
@@ -50,17 +62,24 @@ class Plan:
 
 @dataclass(frozen=True)
 class Figure:
-    """One page under load: GET a random one of `paths`, with the staff login or without."""
+    """One page under load: GET a random one of `paths`, with the staff login or without.
+
+    `login` names whose cookie is sent ("staff" or "mate", a teammate who sees their own
+    sessions only); `first_views` draws unseen paths from its deck instead of `paths`.
+    """
 
     name: str
     paths: list[str]
     logged_in: bool = True
+    login: str = "staff"
+    first_views: FirstViews | None = None
 
 
 @dataclass
 class SizeResult:
     size: int
     load: dict[str, list[LoadResult]] = field(default_factory=dict)
+    paired: PairedRun | None = None
     create: list[dict[str, float]] = field(default_factory=list)
     history_queries: dict[str, float] = field(default_factory=dict)
 

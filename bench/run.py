@@ -29,11 +29,13 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api, budget_cost, inprocess, machine, measure, seeding
+from bench import api, budget_cost, inprocess, machine, measure, report_pairs, seeding
 from bench.api_report import api_section
 from bench.loadgen import tool_name
+from bench.pairs import FirstViews
 from bench.plan import (
     BENCH_KEY,
     CACHE_URL,
@@ -95,14 +97,29 @@ def start_dashboard(plan: Plan, emulator_api: str, logs: Path) -> Running:
     )
 
 
-def figures(newest: int, pool: list[int]) -> list[Figure]:
+CEILING = Figure("bare-login", ["/_bench/bare-login"])
+
+
+def figures(newest: int, first_views: FirstViews | None) -> list[Figure]:
+    """The pages, each paired with CEILING. The first view needs a table large enough that
+    its runs never send a page twice, so the smallest size goes without it."""
     return [
         Figure("bare", ["/_bench/bare"], logged_in=False),
-        Figure("bare-login", ["/_bench/bare-login"]),
+        *([Figure("first-view", [], first_views=first_views)] if first_views else []),
         Figure("session", [f"/sessions/{newest}/"]),
-        Figure("session-random", [f"/sessions/{pk}/" for pk in pool]),
         Figure("history", ["/sessions/"]),
+        Figure("history-own", ["/sessions/"], login="mate"),
     ]
+
+
+def check_pages(base_url: str, pages: list[Figure], cookies: dict[str, str]) -> None:
+    """Every figure answers 200 itself, and the first view carries its QR code inline."""
+    for login in ("staff", "mate"):
+        mine = [f for f in [CEILING, *pages] if f.login == login and not f.first_views]
+        measure.check_figures(base_url, mine, cookies[login])
+    for figure in pages:
+        if figure.first_views:
+            measure.check_first_view(base_url, figure, cookies[figure.login])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
         server = start_dashboard(plan, emulator_api, logs)
         browser = measure.login(server.url)
         cookie = measure.cookie_header(browser)
+        cookies = {
+            "staff": cookie,
+            "mate": measure.cookie_header(measure.login(server.url, mates[0].username)),
+        }
+        rng = random.Random(24)  # noqa: S311 - the order of the first views, not a secret
+        shown: set[str] = set()  # pages sent already: never a first view again
         print(f"bench: gunicorn on {server.url}, logs in {logs}", flush=True)
 
         results: list[SizeResult] = []
@@ -157,13 +180,23 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"bench: {size:,} sessions (+{created} created) seeded in {took:.1f} s", flush=True
             )
-            newest, pool = seeding.newest_and_pool()
+            newest, _ = seeding.newest_and_pool()
             if not page:
                 page = inprocess.measure_session_page(newest, staff)
                 print(f"bench: session page in-process {page}", flush=True)
             result = SizeResult(size=size, history_queries=inprocess.measure_history_queries())
             print(f"bench: history queries {result.history_queries}", flush=True)
-            result.load = measure.measure_load(server.url, figures(newest, pool), cookie, plan)
+            shown.add(f"/sessions/{newest}/")  # the repeated view's page, and in-process's
+            deck = (
+                FirstViews.of(seeding.all_pks(), rng, shown=shown)
+                if size == plan.sizes[-1]
+                else None
+            )
+            pages = figures(newest, deck)
+            check_pages(server.url, pages, cookies)
+            result.paired = measure.measure_pairs(server.url, pages, CEILING, cookies, plan)
+            if deck:
+                shown |= set(deck.shown())
             result.create, created = measure.measure_create(
                 server.url, emulator_api, browser, [a.kapso_id for a in agents], plan, created
             )
@@ -180,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
 
     about["load average at end"] = machine.load_average()
     report = render_report(plan, about, qr_libs, page, results, time.monotonic() - began)
+    ratios = report_pairs.RATIOS_FILE.with_suffix(".quick.json" if args.quick else ".json")
+    current = report_pairs.this_run(results, f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    report += "\n" + "\n".join(report_pairs.side_by_side(current, ratios))
     report += "\n" + "\n".join(budget_section(budget)) + "\n"
     report += "\n" + "\n".join(
         api_section(api_result, sessions=plan.sizes[-1], connections=plan.connections)

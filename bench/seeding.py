@@ -147,3 +147,10 @@ def newest_and_pool() -> tuple[int, list[int]]:
         .values_list("pk", flat=True)[:RANDOM_POOL]
     )
     return newest, pool
+
+
+def all_pks() -> list[int]:
+    """Every session's pk: the first views are drawn from the whole table."""
+    from sandbox.models import SandboxSession
+
+    return list(SandboxSession.objects.values_list("pk", flat=True))

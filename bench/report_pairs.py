@@ -1,0 +1,172 @@
+"""The paired sections of docs/benchmarks.md: the targets, the pages, and two runs compared.
+
+Every page figure is the median of its per-pair ratios to the logged-in bare view
+(bench/pairs.py), shown with the lowest and highest pair: a wide spread says the machine
+moved during the run, and the figure deserves less trust.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import textwrap
+from pathlib import Path
+
+from bench.plan import ROOT, Plan, SizeResult
+
+LABELS = {
+    "bare": "bare view, no cookie (no login, no database)",
+    "first-view": "first view with its QR: a session never shown before, any of the table",
+    "session": "repeated view: the same session again",
+    "history": "history page 1, staff (sees every session)",
+    "history-own": "history page 1, a teammate (their own sessions)",
+}
+# (figure, least ratio to the logged-in bare view, most p99 in ms or None): issue 24.
+TARGETS = [
+    ("first-view", 0.35, None),
+    ("session", 0.60, None),
+    ("history", 0.30, 35.0),
+    ("history-own", 0.40, None),
+]
+AGREE = 0.10  # two runs one after the other agree within 10% on every page ratio
+MET = {True: "**met**", False: "**missed**"}
+# The ratios of the last run, for the next run's side-by-side table (never committed).
+RATIOS_FILE = ROOT / "var" / "bench-ratios.json"
+
+
+def ratio_text(result: SizeResult, name: str) -> str:
+    paired = result.paired.figures[name]
+    low, high = paired.spread()
+    return f"{paired.ratio():.2f} ({low:.2f} to {high:.2f})"
+
+
+def targets(sizes: list[SizeResult]) -> list[str]:
+    big = sizes[-1]
+    figures = big.paired.figures
+    lines = [
+        "## Against the targets",
+        "",
+        f"At {big.size:,} sessions, against the logged-in bare view in the same run: the",
+        f"median of {len(figures['session'].pages)} interleaved pairs, (lowest to highest pair).",
+        f"Load average (1, 5, 15 min) before the pages: {big.paired.load_before}; after:",
+        f"{big.paired.load_after}.",
+        "",
+        "| view | target | measured | p99 ms | |",
+        "|---|---|---|---|---|",
+    ]
+    for name, least, p99_limit in TARGETS:
+        if name not in figures:
+            continue
+        paired = figures[name]
+        p99 = paired.page("p99_ms")
+        met = paired.ratio() >= least and (p99_limit is None or p99 < p99_limit)
+        target = f"≥ {least:.2f}" + (f", p99 < {p99_limit:.0f} ms" if p99_limit else "")
+        lines.append(
+            f"| {LABELS[name]} | {target} | {ratio_text(big, name)} | {p99:.1f} | {MET[met]} |"
+        )
+    return [*lines, ""]
+
+
+def pages_under_load(plan: Plan, sizes: list[SizeResult]) -> list[str]:
+    lines = [
+        "## Pages under load",
+        "",
+        *textwrap.wrap(
+            f"`wrk -t1 -c{plan.connections} -d{plan.pair_duration:.0f}s --latency` per run,"
+            f" against gunicorn with {plan.workers} workers of {plan.threads} threads on"
+            " 127.0.0.1. Each page run is paired with a run of the logged-in bare view (the"
+            " session and user read every dashboard page pays first), page first in odd"
+            " rounds and bare view first in even ones; the ratio is page req/s ÷ bare req/s"
+            " of the same pair. The first view draws its sessions without repetition from the"
+            " whole table (each page requested once in the whole run, never warmed), and its"
+            " QR code is inline in the page, so one request is the whole wait.",
+            width=90,
+        ),
+        "",
+    ]
+    for result in sizes:
+        run = result.paired
+        lines += [
+            f"### {result.size:,} sessions",
+            "",
+            f"Load average before: {run.load_before}; after: {run.load_after}.",
+            "",
+            "| page | ÷ bare logged in (lowest to highest) | req/s | bare logged in req/s |"
+            " p50 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, paired in run.figures.items():
+            lines.append(
+                f"| {LABELS[name]} | {ratio_text(result, name)} | {paired.page('rps'):.0f} | "
+                f"{paired.ceiling('rps'):.0f} | {paired.page('p50_ms'):.1f} | "
+                f"{paired.page('p99_ms'):.1f} | {sum(r.errors for r in paired.pages)} |"
+            )
+        lines.append("")
+    return lines
+
+
+# --- two runs side by side ---------------------------------------------------------------
+def commit() -> str:
+    out = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return out.stdout.strip() or "?"
+
+
+def this_run(sizes: list[SizeResult], when: str) -> dict:
+    return {
+        "when": when,
+        "commit": commit(),
+        "load": {f"{r.size}": [r.paired.load_before, r.paired.load_after] for r in sizes},
+        "ratios": {
+            f"{r.size}": {
+                name: [p.ratio(), *p.spread(), p.page("p99_ms")]
+                for name, p in r.paired.figures.items()
+            }
+            for r in sizes
+        },
+    }
+
+
+def side_by_side(current: dict, ratios_file: Path = RATIOS_FILE) -> list[str]:
+    """The previous run of the same commit next to this one; then this one is kept."""
+    previous = json.loads(ratios_file.read_text()) if ratios_file.exists() else None
+    ratios_file.parent.mkdir(parents=True, exist_ok=True)
+    ratios_file.write_text(json.dumps(current, indent=1))
+    if not previous or previous.get("commit") != current["commit"]:
+        return [
+            "## Two runs side by side",
+            "",
+            "No earlier run of this commit on this machine: run `make bench` again to compare.",
+            "",
+        ]
+    lines = [
+        "## Two runs side by side",
+        "",
+        f"The run before this one ({previous['when']}) and this run ({current['when']}),",
+        f"same commit `{current['commit']}`; each ratio is ÷ the logged-in bare view, median",
+        f"(lowest to highest pair). They should agree within {AGREE:.0%}.",
+        "",
+        "| sessions | page | run 1 | run 2 | difference | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size, figures in current["ratios"].items():
+        for name, (now, low, high, _) in figures.items():
+            if name not in previous["ratios"].get(size, {}):
+                continue
+            then, p_low, p_high, _ = previous["ratios"][size][name]
+            change = now / then - 1
+            lines.append(
+                f"| {int(size):,} | {LABELS[name]} | {then:.2f} ({p_low:.2f} to {p_high:.2f}) | "
+                f"{now:.2f} ({low:.2f} to {high:.2f}) | {change:+.0%} | "
+                f"{'agree' if abs(change) <= AGREE else '**differ**'} |"
+            )
+    lines += ["", "| load average | run 1 before → after | run 2 before → after |", "|---|---|---|"]
+    for size, (before, after) in current["load"].items():
+        p_before, p_after = previous["load"].get(size, ["?", "?"])
+        lines.append(f"| {int(size):,} sessions | {p_before} → {p_after} | {before} → {after} |")
+    return [*lines, ""]
