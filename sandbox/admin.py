@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from sandbox.admin_actions import export_csv, refresh_from_kapso
 from sandbox.history import filter_by_status, status_choices
 from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
-from sandbox.qr import shared_qr_svg
+from sandbox.presenters import inline_qr
 
 
 class ShownStatusFilter(admin.SimpleListFilter):
@@ -83,9 +82,8 @@ class SandboxSessionAdmin(admin.ModelAdmin):
     def qr_preview(self, obj: SandboxSession) -> str:
         if not obj.activation_link:
             return "—"
-        svg = shared_qr_svg(obj.activation_link, label=f"QR code for {obj.activation_link}")
-        # qr_svg is XML written by qrcode from a link the Kapso parser vetted.
-        return format_html('<div class="qr-preview">{}</div>', mark_safe(svg))  # noqa: S308
+        # The page's own code (inline_qr): kept once for the admin and the page alike.
+        return format_html('<div class="qr-preview">{}</div>', inline_qr(obj))
 
     def has_add_permission(self, request) -> bool:
         return False  # sessions come from Kapso, through the dashboard or a sync

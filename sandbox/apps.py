@@ -9,7 +9,7 @@ class SandboxConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from sandbox import history
+        from sandbox import history, qr
         from sandbox.models import SandboxSession
         from sandbox.web import security  # noqa: F401  (deploy checks)
 
@@ -21,3 +21,10 @@ class SandboxConfig(AppConfig):
                 sender=SandboxSession,
                 dispatch_uid=f"history-cache-{signal}",
             )
+        # A deleted session's kept QR code goes with it (bulk erasures delete theirs too).
+        post_delete.connect(
+            lambda sender, instance, **kwargs: qr.forget_kept_qr_svgs([instance.pk]),
+            sender=SandboxSession,
+            dispatch_uid="session-qr-forget",
+            weak=False,
+        )

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
 
 from sandbox.models import SandboxSession
-from sandbox.qr import shared_qr_svg
+from sandbox.qr import kept_qr_svg
 
 
 def _when(moment) -> str:
@@ -64,5 +64,14 @@ def qr_label(session: SandboxSession) -> str:
 
 
 def inline_qr(session: SandboxSession) -> SafeString:
-    # The SVG is built by qrcode's XML writer from a link the Kapso parser has vetted.
-    return mark_safe(shared_qr_svg(session.activation_link, label=qr_label(session)))  # noqa: S308
+    """The session's code for its pages, kept in the shared cache until it expires.
+
+    An erased session has no link left, and so no code to show.
+    """
+    if not session.activation_link:
+        return mark_safe("")
+    svg = kept_qr_svg(
+        session.pk, session.activation_link, label=qr_label(session), expires_at=session.expires_at
+    )
+    # Written by sandbox/qr.py, every text in it escaped, from a link Kapso's parser vetted.
+    return mark_safe(svg)  # noqa: S308

@@ -13,8 +13,10 @@ import secrets
 from datetime import timedelta
 
 from django.core import signing
+from django.db import transaction
 
 from sandbox.models import SandboxSession
+from sandbox.qr import forget_kept_qr_svgs
 
 SALT = "sandbox.share-link"
 # A backstop for sessions Kapso gives no expiry: no link lives longer than this.
@@ -34,6 +36,8 @@ def share_link_create(session: SandboxSession) -> str:
 def share_link_revoke(session: SandboxSession) -> None:
     session.share_nonce = ""
     session.save(update_fields=["share_nonce", "updated_at"])
+    # The code the revoked link showed is not kept past the revocation either.
+    transaction.on_commit(lambda: forget_kept_qr_svgs([session.pk]))
 
 
 def share_token(session: SandboxSession) -> str | None:

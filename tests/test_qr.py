@@ -1,14 +1,17 @@
 """sandbox/qr.py: QR codes that scan to exactly the link, built once per process (and once
-for all workers through the shared cache), in caches that stay bounded."""
+for all workers through the shared cache, never kept past the session's expiry or
+erasure), in caches that stay bounded."""
 
 from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 import zxingcpp
 from django.core.cache import cache
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -31,22 +34,26 @@ MOST_CODES_KEPT = 1024
 
 @pytest.fixture
 def builds(monkeypatch):
-    """Counts real QR builds, starting from empty caches."""
+    """Counts real QR builds (the PNG's by qrcode, the SVG's by zxing-cpp), from empty caches."""
     qr.qr_svg.cache_clear()
     qr.qr_png.cache_clear()
-    qr.shared_qr_svg.cache_clear()
+    cache.clear()
     made = []
-    real = qr._code
+    real_code, real_modules = qr._code, qr._modules
 
     def counting(data, *args, **kwargs):
         made.append(data)
-        return real(data, *args, **kwargs)
+        return real_code(data, *args, **kwargs)
+
+    def counting_modules(data):
+        made.append(data)
+        return real_modules(data)
 
     monkeypatch.setattr(qr, "_code", counting)
+    monkeypatch.setattr(qr, "_modules", counting_modules)
     yield made
     qr.qr_svg.cache_clear()
     qr.qr_png.cache_clear()
-    qr.shared_qr_svg.cache_clear()
 
 
 class _CheapImage:
@@ -76,7 +83,12 @@ def cheap_builds(builds, monkeypatch):
         builds.append(data)
         return _CheapCode(data)
 
+    def cheap_modules(data):
+        builds.append(data)
+        return 1, b"\x00"
+
     monkeypatch.setattr(qr, "_code", cheap)
+    monkeypatch.setattr(qr, "_modules", cheap_modules)
     return builds
 
 
@@ -206,19 +218,89 @@ def test_png_is_built_once_too(builds):
     assert builds == [LINK]
 
 
+def kept(link: str = LINK, *, pk: int = 7, label: str = "code K7Q2ZX", expires_at=None) -> str:
+    expires_at = expires_at or timezone.now() + timedelta(minutes=10)
+    return qr.kept_qr_svg(pk, link, label=label, expires_at=expires_at)
+
+
+@pytest.fixture
+def kept_for(monkeypatch):
+    """The seconds each kept code was given in the shared cache, by key."""
+    given = {}
+    real_set = qr.cache.set
+
+    def recording(key, value, timeout=None, *args, **kwargs):
+        given[key] = timeout
+        return real_set(key, value, timeout, *args, **kwargs)
+
+    monkeypatch.setattr(qr.cache, "set", recording)
+    return given
+
+
 def test_a_code_another_worker_built_is_taken_from_the_shared_cache(builds):
-    first = qr.shared_qr_svg(LINK, label="code K7Q2ZX")
+    first = kept()
     assert builds == [LINK]
     # Another worker: its own per-process caches are empty, the shared cache is not.
     qr.qr_svg.cache_clear()
-    qr.shared_qr_svg.cache_clear()
-    assert qr.shared_qr_svg(LINK, label="code K7Q2ZX") == first
+    assert kept() == first
     assert builds == [LINK]
+    assert decode_svg(first) == [LINK] and 'aria-label="code K7Q2ZX"' in first
     cache.clear()  # the shared cache forgot it too: built again
-    qr.shared_qr_svg.cache_clear()
-    qr.qr_svg.cache_clear()
-    assert qr.shared_qr_svg(LINK, label="code K7Q2ZX") == first
+    assert kept() == first
     assert builds == [LINK, LINK]
+
+
+def test_a_kept_code_lives_until_the_session_expires_and_never_longer(builds, kept_for):
+    kept(expires_at=timezone.now() + timedelta(minutes=10))
+    assert 590 <= kept_for[f"{qr.KEPT_PREFIX}7"] <= 600
+    # Whatever the expiry says, no longer than Kapso's sessions live.
+    kept(pk=8, expires_at=timezone.now() + timedelta(days=30))
+    assert kept_for[f"{qr.KEPT_PREFIX}8"] == qr.LONGEST_KEPT_SECONDS
+
+
+@pytest.mark.parametrize("expires_at", ["expired", "unknown"])
+def test_an_expired_session_or_one_without_expiry_keeps_nothing(builds, kept_for, expires_at):
+    when = timezone.now() - timedelta(seconds=5) if expires_at == "expired" else None
+    svg = qr.kept_qr_svg(9, LINK, label="code", expires_at=when)
+    assert decode_svg(svg) == [LINK]
+    assert kept_for == {} and cache.get(f"{qr.KEPT_PREFIX}9") is None
+    qr.kept_qr_svg(9, LINK, label="code", expires_at=when)
+    assert builds == [LINK, LINK]  # built each time: nothing was kept
+
+
+def test_a_new_link_or_label_for_the_same_session_is_built_afresh(builds):
+    old = kept()
+    renewed = kept(LINK.replace("K7Q2ZX", "ZZZZZZ"))
+    assert decode_svg(renewed) == [LINK.replace("K7Q2ZX", "ZZZZZZ")] and renewed != old
+    relabelled = kept(label="another label")
+    assert 'aria-label="another label"' in relabelled
+    assert len(builds) == 3
+
+
+def test_forgotten_codes_are_gone_from_the_shared_cache(builds):
+    kept(pk=7)
+    kept(LINK.replace("K7Q2ZX", "OTHER1"), pk=8)
+    qr.forget_kept_qr_svgs([7])
+    assert cache.get(f"{qr.KEPT_PREFIX}7") is None
+    assert cache.get(f"{qr.KEPT_PREFIX}8") is not None
+    kept(pk=7)
+    assert builds.count(LINK) == 2  # built again after the forgetting
+
+
+def test_a_cache_outage_costs_the_build_never_the_page(builds, monkeypatch, caplog):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(qr.cache, "get", down)
+    monkeypatch.setattr(qr.cache, "delete_many", down)
+    assert decode_svg(kept()) == [LINK]
+    qr.forget_kept_qr_svgs([7])  # logged, not raised: the erasure is already committed
+    assert "QR cache unreachable" in caplog.text and LINK not in caplog.text
+
+
+def test_an_empty_link_still_draws_a_code(builds):
+    svg = qr.qr_svg("")
+    assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
 
 
 # --- bounded ----------------------------------------------------------------------------
@@ -227,21 +309,12 @@ def fill(function, count: int) -> None:
         function(f"https://wa.me/15550001111?text=FILL{i}")
 
 
-@pytest.mark.parametrize("function", ["qr_svg", "qr_png", "shared_qr_svg"])
-def test_the_caches_are_bounded(cheap_builds, function, monkeypatch):
+@pytest.mark.parametrize("function", ["qr_svg", "qr_png"])
+def test_the_caches_are_bounded(cheap_builds, function):
     """Each per-process cache keeps the recent codes and forgets the oldest: after more
-    than MOST_CODES_KEPT other links, the first one is built (or fetched) again."""
+    than MOST_CODES_KEPT other links, the first one is built again."""
     make = getattr(qr, function)
-    if function == "shared_qr_svg":
-        # Its own per-process copy is what is bounded; count the trips to the shared cache.
-        trips = []
-        real_get = cache.get
-        monkeypatch.setattr(
-            qr.cache, "get", lambda key, *a, **k: trips.append(key) or real_get(key, *a, **k)
-        )
-        seen = trips
-    else:
-        seen = cheap_builds
+    seen = cheap_builds
     make(LINK)
     make(LINK)
     assert len(seen) == 1  # remembered

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from sandbox import history
+from sandbox import history, qr
 from sandbox.models import FailedSessionAttempt, IdempotencyRecord, SandboxSession
 from sandbox.team.models import ErasedKapsoSession, ErasureLog, Reminder, Tester
 
@@ -76,6 +76,8 @@ def erase_tester(tester: Tester, *, by=None) -> ErasureLog:
             content_type=ContentType.objects.get_for_model(Tester), object_id=str(pk)
         ).delete()
         tester.delete()
+        # Their pages' QR codes, kept in the shared cache, go with the sessions' codes.
+        transaction.on_commit(lambda: qr.forget_kept_qr_svgs(session_pks))
         log = ErasureLog.objects.create(
             kind=ErasureLog.TESTER,
             by=by,
@@ -104,7 +106,9 @@ def purge_older_than(*, days: int, by=None) -> ErasureLog:
             if not batch:
                 break
             _remember([kapso_id for _, kapso_id in batch])
-            SandboxSession.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
+            pks = [pk for pk, _ in batch]
+            SandboxSession.objects.filter(pk__in=pks).delete()
+            transaction.on_commit(lambda pks=pks: qr.forget_kept_qr_svgs(pks))
             deleted_sessions += len(batch)
     deleted_attempts, _ = FailedSessionAttempt.objects.filter(created_at__lt=cutoff).delete()
     log = ErasureLog.objects.create(

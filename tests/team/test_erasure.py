@@ -131,3 +131,46 @@ def test_retention_is_off_by_default_and_runs_as_a_job_when_set(onboarded, setti
         jobs.purge_retention()
         wait_until(lambda: ErasureLog.objects.exists())
     assert SandboxSession.objects.count() == 0
+
+
+def test_erasing_a_tester_forgets_their_pages_kept_qr_codes(onboarded, client, charlie):
+    from django.core.cache import cache
+
+    from sandbox import qr
+
+    ann, other = onboarded
+    client.force_login(charlie)
+    pages = list(
+        SandboxSession.objects.filter(phone_number__in=[ann.phone_number, other.phone_number])
+    )
+    for session in pages:
+        assert client.get(session.get_absolute_url()).status_code == 200
+    assert all(cache.get(f"{qr.KEPT_PREFIX}{s.pk}") is not None for s in pages)  # kept
+
+    erasure.erase_tester(ann, by=charlie)
+
+    for session in pages:
+        kept = cache.get(f"{qr.KEPT_PREFIX}{session.pk}")
+        assert (kept is None) == (session.phone_number == ann.phone_number)
+    # The erased session's page still opens, with no code left to scan.
+    erased = SandboxSession.objects.filter(phone_number="").first()
+    page = client.get(erased.get_absolute_url())
+    assert page.status_code == 200 and 'role="img"' not in page.content.decode()
+
+
+def test_retention_and_deletes_forget_the_kept_qr_codes(onboarded, client, charlie):
+    from django.core.cache import cache
+
+    from sandbox import qr
+
+    client.force_login(charlie)
+    old, deleted = SandboxSession.objects.filter(phone_number=onboarded[0].phone_number)
+    for session in (old, deleted):
+        client.get(session.get_absolute_url())
+        assert cache.get(f"{qr.KEPT_PREFIX}{session.pk}") is not None
+    SandboxSession.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=40))
+    erasure.purge_older_than(days=30)
+    assert cache.get(f"{qr.KEPT_PREFIX}{old.pk}") is None
+    key = f"{qr.KEPT_PREFIX}{deleted.pk}"
+    deleted.delete()  # the admin's delete, for one
+    assert cache.get(key) is None
