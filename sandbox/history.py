@@ -42,6 +42,26 @@ def session_history(
     return sessions.order_by("-created_at", "-pk")
 
 
+# What a history row shows (templates/sandbox/list.html), and nothing else: no Kapso
+# payload, no creator's password hash, six datetimes fewer to parse per row.
+ROW_FIELDS = (
+    "phone_number",
+    "status",
+    "activation_code",
+    "created_at",
+    "expires_at",
+    "agent__name",
+    "created_by__username",
+    "api_origin__token_name",
+)
+
+
+def history_rows(sessions: QuerySet[SandboxSession]) -> QuerySet[SandboxSession]:
+    """`sessions` as the history page reads them: each row's agent, creator and API
+    origin in the same query, and only the columns a row shows."""
+    return sessions.select_related("api_origin").only(*ROW_FIELDS)
+
+
 def filter_by_status(sessions: QuerySet[SandboxSession], status: str) -> QuerySet[SandboxSession]:
     """Sessions whose *shown* status is `status`: a lapsed session counts as expired."""
     if not status:

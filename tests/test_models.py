@@ -114,3 +114,17 @@ def test_one_request_per_user_scope_and_key(alice, bob):
     record(alice, scope="api")
     record(alice, key="other")
     assert IdempotencyRecord.objects.count() == 4
+
+
+def test_a_session_url_is_remembered_but_follows_the_script_prefix():
+    from django.urls import reverse, set_script_prefix
+
+    saved = session(kapso_id="url")
+    saved.save()
+    assert saved.get_absolute_url() == reverse("sandbox:detail", args=[saved.pk])
+    set_script_prefix("/dashboard/")  # served under a path: the remembered URL is not reused
+    try:
+        assert saved.get_absolute_url() == f"/dashboard/sessions/{saved.pk}/"
+    finally:
+        set_script_prefix("/")
+    assert saved.get_absolute_url() == f"/sessions/{saved.pk}/"

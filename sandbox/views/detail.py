@@ -19,7 +19,8 @@ from sandbox.qr import qr_png, qr_svg
 @never_cache  # a phone number and its code: kept by no proxy and no back button
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
+    # Kapso's stored answer is never shown here: not read, not parsed.
+    session = get_object_or_404(sessions_visible_to(request.user).defer("raw_payload"), pk=pk)
     token = sharing.share_token(session)
     headline, detail = status_text(session)
     share_url = (

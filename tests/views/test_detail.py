@@ -191,3 +191,15 @@ def test_twenty_concurrent_pollers_make_one_kapso_call(kapso, live_server, alice
         thread.join()
     assert statuses == [200] * 20
     assert kapso_gets(kapso, session) == 1
+
+
+def test_the_page_reads_no_stored_kapso_answer(kapso, alice_client, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = make_session(alice)
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(session.get_absolute_url())
+    assert response.status_code == 200 and session.activation_code in response.content.decode()
+    read = [q["sql"] for q in queries if "sandbox_sandboxsession" in q["sql"]]
+    assert read and not any("raw_payload" in sql for sql in read)

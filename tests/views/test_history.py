@@ -71,3 +71,26 @@ def test_status_filter_offers_kapsos_unknown_statuses_by_name(kapso, alice_clien
     html = alice_client.get(URL).content.decode()
     assert '<option value="paused_by_kapso">Paused by kapso</option>' in html
     assert '<option value="pending_activation">Pending activation</option>' in html
+
+
+def test_a_page_of_rows_is_one_query_and_reads_only_what_a_row_shows(kapso, client, charlie):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sandbox.api.models import ApiSessionOrigin
+
+    made = [make_session(charlie, f"+1415555{2700 + i}") for i in range(3)]
+    ApiSessionOrigin.objects.create(session=made[0], token_name="ci-token")
+    client.force_login(charlie)
+    client.get(URL)  # the cached count and statuses, and the login, settle
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    made += [make_session(charlie, f"+1415555{2800 + i}") for i in range(5)]
+    client.get(URL)
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(URL)
+    assert len(more) == len(few)  # no query per row: agent, creator, API origin joined
+    html = page.content.decode()
+    assert "ci-token" in html and "charlie" in html and made[-1].agent.name in html
+    rows_sql = next(q["sql"] for q in more if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"])
+    assert "raw_payload" not in rows_sql and "password" not in rows_sql
