@@ -34,6 +34,20 @@ def test_share_link_shows_qr_and_message_without_login(kapso, alice_client, alic
     svg = html[html.index("<svg version") : html.index("</svg>") + 6]
     assert decode_svg(svg) == [session.activation_link]
     assert page["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in page["Cache-Control"]  # the code is as private as the page
+
+
+def test_revoking_forgets_the_kept_qr_code(kapso, alice_client, alice):
+    from django.core.cache import cache
+
+    from sandbox.qr import KEPT_PREFIX
+
+    session = make_session(alice)
+    share(alice_client, session)
+    alice_client.get(session.get_absolute_url())
+    assert cache.get(f"{KEPT_PREFIX}{session.pk}") is not None  # the page kept it
+    share(alice_client, session, "revoke")
+    assert cache.get(f"{KEPT_PREFIX}{session.pk}") is None
 
 
 def test_revoked_or_replaced_link_stops_working(kapso, alice_client, alice):
