@@ -37,7 +37,9 @@ def test_share_link_shows_qr_and_message_without_login(kapso, alice_client, alic
     assert "no-store" in page["Cache-Control"]  # the code is as private as the page
 
 
-def test_revoking_forgets_the_kept_qr_code(kapso, alice_client, alice):
+def test_revoking_forgets_the_kept_qr_code(
+    kapso, alice_client, alice, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     from sandbox.qr import KEPT_PREFIX
@@ -46,7 +48,8 @@ def test_revoking_forgets_the_kept_qr_code(kapso, alice_client, alice):
     share(alice_client, session)
     alice_client.get(session.get_absolute_url())
     assert cache.get(f"{KEPT_PREFIX}{session.pk}") is not None  # the page kept it
-    share(alice_client, session, "revoke")
+    with django_capture_on_commit_callbacks(execute=True):  # once the revocation commits
+        share(alice_client, session, "revoke")
     assert cache.get(f"{KEPT_PREFIX}{session.pk}") is None
 
 
