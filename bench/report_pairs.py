@@ -64,7 +64,46 @@ def targets(sizes: list[SizeResult]) -> list[str]:
         lines.append(
             f"| {LABELS[name]} | {target} | {ratio_text(big, name)} | {p99:.1f} | {MET[met]} |"
         )
-    return [*lines, ""]
+    return [*lines, *next_levers(figures), ""]
+
+
+# What would move each figure next, from this branch's profiling (docs/decisions.md).
+NEXT = {
+    "first-view": "issue 18's state table shows an expired session (99.7% of the sessions"
+    " drawn here) without a code, which removes the build from most first views; the rest"
+    " of a first view is the repeated view's cost plus about 1 ms of encoding and a Redis"
+    " write, so the repeated view's lever below is this one's too.",
+    "session": "the page's own work after the login is one query and a template of about"
+    " fifteen URL reversals and thirty variables, with no hot spot left (a remembered `{% url"
+    " %}` measured no gain); the next lever is a whole-page (or, after issue 18, state"
+    " fragment) cache under a per-session version bumped on every write path, `.update()`"
+    " and `bulk_update` included, tested never stale.",
+    "history": "two thirds of the page's CPU is Django's template engine over 25 rows (about"
+    " 250 variables and 50 `date` filters); next: the rows' HTML cached under issue 20's"
+    " history version (per scope, page and filters, and the minute for the lapse into"
+    " expired), or the rows' strings prepared in Python by a presenter.",
+    "history-own": "as the staff history: the same template, filtered by an index"
+    " (`session_creator_recent`) that already serves the rows; the rows' HTML cached under"
+    " the history version is the next lever.",
+}
+
+
+def next_levers(figures: dict) -> list[str]:
+    missed = [
+        name
+        for name, least, p99_limit in TARGETS
+        if name in figures
+        and (
+            figures[name].ratio() < least
+            or (p99_limit is not None and figures[name].page("p99_ms") >= p99_limit)
+        )
+    ]
+    if not missed:
+        return []
+    lines = ["", "Next lever where a target is missed:", ""]
+    for name in missed:
+        lines += textwrap.wrap(f"- {LABELS[name]}: {NEXT[name]}", width=90, subsequent_indent="  ")
+    return lines
 
 
 def pages_under_load(plan: Plan, sizes: list[SizeResult]) -> list[str]:
@@ -117,10 +156,10 @@ def commit() -> str:
     return out.stdout.strip() or "?"
 
 
-def this_run(sizes: list[SizeResult], when: str) -> dict:
+def this_run(sizes: list[SizeResult], when: str, measured_commit: str) -> dict:
     return {
         "when": when,
-        "commit": commit(),
+        "commit": measured_commit,
         "load": {f"{r.size}": [r.paired.load_before, r.paired.load_after] for r in sizes},
         "ratios": {
             f"{r.size}": {
@@ -165,6 +204,18 @@ def side_by_side(current: dict, ratios_file: Path = RATIOS_FILE) -> list[str]:
                 f"{now:.2f} ({low:.2f} to {high:.2f}) | {change:+.0%} | "
                 f"{'agree' if abs(change) <= AGREE else '**differ**'} |"
             )
+    differ = any("**differ**" in line for line in lines)
+    if differ:
+        lines += [
+            "",
+            *textwrap.wrap(
+                "Where the two runs differ by more than 10%, neither figure is to be trusted"
+                " alone. The next levers for the bench: run it with the machine to itself"
+                " (its load average was above its two cores in these runs), pin wrk and"
+                " gunicorn to their own cores (`taskset`), and longer or more pairs.",
+                width=90,
+            ),
+        ]
     lines += ["", "| load average | run 1 before → after | run 2 before → after |", "|---|---|---|"]
     for size, (before, after) in current["load"].items():
         p_before, p_after = previous["load"].get(size, ["?", "?"])

@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         args.output or (ROOT / ("var/benchmarks-quick.md" if args.quick else "docs/benchmarks.md"))
     )
     began = time.monotonic()
+    measured_commit = report_pairs.commit()  # the code measured, whatever is committed later
     random.seed(6)
     if not args.quick:
         machine.wait_for_quiet()
@@ -214,7 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     about["load average at end"] = machine.load_average()
     report = render_report(plan, about, qr_libs, page, results, time.monotonic() - began)
     ratios = report_pairs.RATIOS_FILE.with_suffix(".quick.json" if args.quick else ".json")
-    current = report_pairs.this_run(results, f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    current = report_pairs.this_run(
+        results, f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", measured_commit
+    )
     report += "\n" + "\n".join(report_pairs.side_by_side(current, ratios))
     report += "\n" + "\n".join(budget_section(budget)) + "\n"
     report += "\n" + "\n".join(
