@@ -54,7 +54,8 @@ BADGE = {"pending": "Pending activation", "active": "Active", "expired": "Expire
 
 
 def kapso_id(page) -> str:
-    return page.locator("dt", has_text="Kapso id").locator("xpath=following-sibling::dd[1]").inner_text()
+    label = page.locator("dt", has_text="Kapso id")
+    return label.locator("xpath=following-sibling::dd[1]").inner_text()
 
 
 def shoot(base_url: str, chromium: str, emulator: EmulatorServer) -> list[Path]:
