@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.templatetags.static import static
 
-from sandbox.kapso import KapsoBudgetUnavailable
+from sandbox.errors import KapsoBudgetUnavailable
 
 logger = logging.getLogger(__name__)
 
