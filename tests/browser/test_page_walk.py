@@ -147,3 +147,42 @@ def test_every_page_and_form_state_resolves_its_ids_and_fits_a_phone(open_page, 
     found["tokens, one made"] = check(page)
 
     assert found == {name: [] for name in found}
+
+
+# The focused element's own ring: an outline at least 2 px wide that is drawn.
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const ring = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  const name = el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}:${el.textContent.trim()}`;
+  return {name, ring, tag: el.tagName.toLowerCase()};
+}"""
+
+
+def unringed_tab_stops(page, presses: int = 60) -> tuple[list[str], set[str]]:
+    """Tab through the page: the stops that show no focus ring, and the kinds seen."""
+    missing, kinds = [], set()
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_RING)
+        if focused is None:
+            continue
+        kinds.add(focused["tag"])
+        if not focused["ring"]:
+            missing.append(focused["name"])
+    return sorted(set(missing)), kinds
+
+
+def test_every_control_shows_where_the_keyboard_focus_is(open_page, kapso, root):
+    pages = _every_page(kapso, root)
+    page = open_page().page
+    log_in(page, "root", "pw")
+    missing, kinds = {}, set()
+    for name in ("create", "history", "testers", "tester", "onboard", "api tokens", "team"):
+        page.goto(pages[name])
+        missing[name], seen = unringed_tab_stops(page)
+        kinds |= seen
+    assert missing == {name: [] for name in missing}
+    # Every kind of control was reached at least once, the textareas included.
+    assert {"a", "button", "input", "select", "textarea"} <= kinds, kinds
