@@ -220,14 +220,7 @@ def _log_file(log: str | Path | None) -> tuple[Path, bool]:
     return Path(name), True
 
 
-def _spawn(
-    cmd: Sequence[str],
-    *,
-    cwd: str | Path | None,
-    env: Mapping[str, str] | None,
-    log_path: Path,
-    listen: socket.socket | None,
-) -> subprocess.Popen:
+def _spawn(cmd: Sequence[str], *, cwd, env, log_path: Path, listen) -> subprocess.Popen:
     """`cmd` in a process group of its own, its output in `log_path`, unbuffered."""
     child_env = dict(os.environ if env is None else env)
     child_env.setdefault("PYTHONUNBUFFERED", "1")
