@@ -386,8 +386,10 @@ TRIGGERS: dict[str, Callable[[World, str], object]] = {
 }
 # Answered with this header every time (others carry theirs only where they apply).
 ALWAYS_SENT = {
-    "token_missing": "WWW-Authenticate",
-    "token_invalid": "WWW-Authenticate",
+    **dict.fromkeys(
+        ("token_missing", "token_invalid", "token_revoked", "token_expired", "account_inactive"),
+        "WWW-Authenticate",
+    ),
     "method_not_allowed": "Allow",
     "in_progress": "Retry-After",
     "budget_unavailable": "Retry-After",
