@@ -1,6 +1,7 @@
 """sandbox/api/docs.py: the docs page, built from the served schema, lists every operation,
 its parameters and answers and every problem, with the schema's Markdown as HTML (no raw
-backticks), under the strict CSP and fetching nothing; the index and unknown addresses."""
+backticks), under the strict CSP and fetching nothing; it shows this host's base URL and
+answers only GET. The API's index, and a problem (not an HTML page) for an unknown address."""
 
 from __future__ import annotations
 
@@ -69,3 +70,29 @@ def test_each_operation_shows_only_its_own_answers(client):
     assert "problem-not_found" in png and "problem-invalid_phone" not in png
     wait = html.split('id="op-wait_for_session"', 1)[1].split("</article>", 1)[0]
     assert "problem-session_expired" in wait and "problem-in_progress" not in wait
+
+
+def test_the_index_says_where_everything_is(client):
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "docs": "http://testserver/api/v1/docs",
+        "openapi": "http://testserver/api/v1/openapi.json",
+        "sessions": "http://testserver/api/v1/sessions",
+        "agents": "http://testserver/api/v1/agents",
+        "tokens": "http://testserver/settings/tokens/",
+    }
+
+
+def test_an_unknown_address_is_a_404_problem_that_points_to_the_docs(client):
+    response = client.get("/api/v1/nothing/here")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert "/api/v1/docs" in response.json()["detail"]
+
+
+def test_the_docs_page_shows_this_hosts_base_url_and_only_answers_get(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "http://testserver/api/v1" in page.content.decode()
+    assert client.post("/api/v1/docs").status_code == 405
