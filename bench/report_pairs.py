@@ -16,7 +16,8 @@ from bench.plan import ROOT, Plan, SizeResult
 
 LABELS = {
     "bare": "bare view, no cookie (no login, no database)",
-    "first-view": "first view with its QR: a session never shown before, any of the table",
+    "first-view": "first view: a session never shown before, any of the table, QR inline"
+    " when its state offers one",
     "session": "repeated view: the same session again",
     "history": "history page 1, staff (sees every session)",
     "history-own": "history page 1, a teammate (their own sessions)",
@@ -69,10 +70,10 @@ def targets(sizes: list[SizeResult]) -> list[str]:
 
 # What would move each figure next, from this branch's profiling (docs/decisions.md).
 NEXT = {
-    "first-view": "issue 18's state table shows an expired session (99.7% of the sessions"
-    " drawn here) without a code, which removes the build from most first views; the rest"
-    " of a first view is the repeated view's cost plus about 1 ms of encoding and a Redis"
-    " write, so the repeated view's lever below is this one's too.",
+    "first-view": "an expired session (99.7% of the sessions drawn here) shows no code"
+    " (issue 18's state table); a live one costs the repeated view plus about 1 ms of"
+    " encoding and a Redis write (the in-process breakdown below), so the repeated view's"
+    " lever below is this one's too.",
     "session": "the page's own work after the login is one query and a template of about"
     " fifteen URL reversals and thirty variables, with no hot spot left (a remembered `{% url"
     " %}` measured no gain); the next lever is a whole-page (or, after issue 18, state"
@@ -117,8 +118,9 @@ def pages_under_load(plan: Plan, sizes: list[SizeResult]) -> list[str]:
             " session and user read every dashboard page pays first), page first in odd"
             " rounds and bare view first in even ones; the ratio is page req/s ÷ bare req/s"
             " of the same pair. The first view draws its sessions without repetition from the"
-            " whole table (each page requested once in the whole run, never warmed), and its"
-            " QR code is inline in the page, so one request is the whole wait.",
+            " whole table (each page requested once in the whole run, never warmed); its QR"
+            " code, when the session's state offers one, is inline in the page, so one"
+            " request is the whole wait.",
             width=90,
         ),
         "",

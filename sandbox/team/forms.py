@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from django import forms
 
+from sandbox.phones import format_phone
 from sandbox.team.models import Tester
 from sandbox.team.roster import MAX_BYTES
+
+
+def pasted_list(label: str, *, rows: int, help_text: str) -> forms.CharField:
+    """A box to paste testers into, one a line (roster.py reads it), as an optional field."""
+    return forms.CharField(
+        required=False,
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
 
 
 class RosterImportForm(forms.Form):
@@ -14,10 +25,9 @@ class RosterImportForm(forms.Form):
         label="CSV file",
         help_text="name, phone, email per line; commas or semicolons; a header row is fine.",
     )
-    pasted = forms.CharField(
-        required=False,
-        label="Or paste a list",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    pasted = pasted_list(
+        "Or paste a list",
+        rows=6,
         help_text="One tester a line: name, phone, email (e-mail optional).",
     )
 
@@ -39,7 +49,18 @@ class TesterForm(forms.ModelForm):
         model = Tester
         fields = ["name", "phone_number", "email", "account"]
         labels = {"phone_number": "Phone number", "account": "Dashboard account"}
-        help_texts = {"account": "Optional: the tester then sees their own row in the team page."}
+        help_texts = {
+            # Plain words, not the model's "E.164": any common format is read.
+            "phone_number": "With its country code, in any common format: +1 415 555 2671.",
+            "account": "Optional: the tester then sees their own row in the team page.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].empty_label = "No account"
+        if self.instance.phone_number and not self.is_bound:
+            # Shown as everywhere on the pages (+1 415-555-2671); saved as E.164 again.
+            self.initial["phone_number"] = format_phone(self.instance.phone_number)
 
     def clean_phone_number(self):
         from django.conf import settings
@@ -59,10 +80,9 @@ class OnboardForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Testers",
     )
-    pasted = forms.CharField(
-        required=False,
-        label="Or paste phones",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    pasted = pasted_list(
+        "Or paste phones",
+        rows=4,
         help_text="name, phone, email per line, or just a phone: they join the roster.",
     )
     agents = forms.MultipleChoiceField(

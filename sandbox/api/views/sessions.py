@@ -14,11 +14,13 @@ from pydantic import WithJsonSchema
 from sandbox import history, sessions
 from sandbox.api import idempotent
 from sandbox.api.auth import require_write
+from sandbox.api.models import ApiToken
 from sandbox.api.origins import record_origin
 from sandbox.api.present import session_out
 from sandbox.api.problems import ApiProblem
 from sandbox.api.schemas import EnsureIn, EnsureOut, SessionOut, SessionPage, Text
-from sandbox.api.views.common import only_query, problems, visible_session
+from sandbox.api.views.common import only_query, visible_session
+from sandbox.api.views.problem_codes import problem_responses
 from sandbox.ensure import ensure_session
 from sandbox.phones import InvalidPhoneNumber, normalize_phone
 
@@ -30,18 +32,18 @@ IDEMPOTENCY_KEY = Header(
     description="Any unique string (a UUID, a CI run id): a repeat within 24 hours gets the "
     "first answer instead of doing the work again.",
 )
-# Checked by idempotent.py, which says what is wrong in words; the schema says it too.
-IdempotencyKey = Annotated[
-    str,
+# Checked by idempotent.py, which says what is wrong in words; the schema says it too. The
+# header is optional (absent, not null: a header cannot be null), so the schema is the
+# string's alone: declared nullable, generated clients sent or choked on "None".
+OptionalIdempotencyKey = Annotated[
+    str | None,
     WithJsonSchema({"type": "string", "pattern": idempotent.KEY_PATTERN.pattern, "maxLength": 255}),
 ]
-# Kapso's failures and the budget's refusals, for the operations that call Kapso.
-KAPSO_PROBLEMS = (403, 409, 422, 429, 502, 503, 504)
 
 
 @router.post(
     "/ensure",
-    response={200: EnsureOut, 201: EnsureOut, **problems(*KAPSO_PROBLEMS)},
+    response={200: EnsureOut, 201: EnsureOut, **problem_responses("ensure_session")},
     url_name="ensure",
     operation_id="ensure_session",
     summary="The live session for a phone and an agent, made if there is none",
@@ -54,26 +56,23 @@ def ensure(
     request: HttpRequest,
     payload: EnsureIn,
     response: HttpResponse,
-    idempotency_key: IdempotencyKey | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKey = IDEMPOTENCY_KEY,
 ):
-    only_query(request)
-    token = require_write(request)
+    token = _writer(request)
     phone = _phone(payload.phone_number)
 
-    def work():
+    def make():
         ensured = ensure_session(
             user=request.user, phone_number=phone, agent_id=payload.agent_id.strip()
         )
-        if ensured.made:
-            record_origin(ensured.session, token)
-        return ensured.session, 201 if ensured.made else 200, ensured.how
+        return ensured.session, ensured.made, ensured.how
 
-    return _answer(request, response, idempotent.once(request, idempotency_key, work))
+    return _made_once(request, response, idempotency_key, token, make)
 
 
 @router.get(
     "/{int:session_id}",
-    response={200: SessionOut, **problems(404)},
+    response={200: SessionOut, **problem_responses("get_session")},
     url_name="session",
     operation_id="get_session",
     summary="One session, as the dashboard last heard of it from Kapso",
@@ -95,7 +94,7 @@ class Filters(Schema):
 
 @router.get(
     "",
-    response={200: SessionPage, **problems()},
+    response={200: SessionPage, **problem_responses("list_sessions")},
     url_name="sessions",
     operation_id="list_sessions",
     summary="The sessions your token may see, newest first, filtered as the history page is",
@@ -131,7 +130,7 @@ def list_sessions(request: HttpRequest, filters: Query[Filters]):
 
 @router.post(
     "/{int:session_id}/renew",
-    response={201: EnsureOut, 200: EnsureOut, **problems(404, *KAPSO_PROBLEMS)},
+    response={201: EnsureOut, 200: EnsureOut, **problem_responses("renew_session")},
     url_name="session_renew",
     operation_id="renew_session",
     summary="A fresh session for the same phone and agent (the old one stays in the history)",
@@ -140,18 +139,34 @@ def renew(
     request: HttpRequest,
     session_id: int,
     response: HttpResponse,
-    idempotency_key: IdempotencyKey | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKey = IDEMPOTENCY_KEY,
 ):
-    only_query(request)
-    token = require_write(request)
+    token = _writer(request)
     old = visible_session(request, session_id)
 
-    def work():
+    def make():
         outcome = sessions.sandbox_session_renew(session=old, user=request.user)
         made = outcome.how != "duplicate"
+        return outcome.session, made, outcome.how if made else "reused"
+
+    return _made_once(request, response, idempotency_key, token, make)
+
+
+def _writer(request: HttpRequest) -> ApiToken:
+    """A write operation takes no query parameters and needs a token that may create."""
+    only_query(request)
+    return require_write(request)
+
+
+def _made_once(request: HttpRequest, response: HttpResponse, idempotency_key, token, make):
+    """`make()` at most once per key. A session it made (201) is recorded as the token's;
+    one it found (200) keeps its own maker."""
+
+    def work():
+        session, made, how = make()
         if made:
-            record_origin(outcome.session, token)
-        return outcome.session, 201 if made else 200, outcome.how if made else "reused"
+            record_origin(session, token)
+        return session, 201 if made else 200, how
 
     return _answer(request, response, idempotent.once(request, idempotency_key, work))
 
