@@ -21,7 +21,13 @@ from sandbox.errors import CreateOutcomeUnknown, LostSessionTaken, ServiceError
 from sandbox.gateway import get_client, person
 from sandbox.kapso import KapsoClient, KapsoError, KapsoQuotaError, types
 from sandbox.kapso.quota import BACKGROUND, Caller, Priority
-from sandbox.models import FailedSessionAttempt, Origin, SandboxSession, kapso_session_fields
+from sandbox.models import (
+    FailedSessionAttempt,
+    Origin,
+    SandboxSession,
+    kapso_session_fields,
+    needs_activation_time,
+)
 
 # A repeat of the same create within this window returns the first one's session.
 DUPLICATE_WINDOW_SECONDS = 30
@@ -48,8 +54,15 @@ def sandbox_session_upsert(
 ) -> tuple[SandboxSession, bool]:
     """Store Kapso's view of a session, matched on Kapso's id; the creator is never replaced."""
     with transaction.atomic():
+        known = None
+        if needs_activation_time(data):  # only then: the usual upsert reads nothing first
+            known = (
+                SandboxSession.objects.filter(kapso_id=data.id)
+                .values_list("activated_at", flat=True)
+                .first()
+            )
         kapso_fields = {
-            **kapso_session_fields(data, agent_upsert(data.agent)),
+            **kapso_session_fields(data, agent_upsert(data.agent), activated_before=known),
             "last_synced_at": timezone.now(),
             "last_sync_error": "",
         }
