@@ -7,10 +7,10 @@ alice/Support never activated and its expiry passed (expired unused).
 
 All: 7 sessions, 4 activated (4/7 = 57.1 %), 2 expired unused, 1 pending, 1 failed.
 Durations 30, 60, 120, 300 s: median (60 + 120) / 2 = 90 s; 90th percentile at rank
-0.9 × 3 = 2.7: 120 + 0.7 × 180 = 246 s.
-Support: 4 sessions, 3 activated (75.0 %), 60/120/300: median 120 s, p90 120 + 0.8 × 180
+0.9 * 3 = 2.7: 120 + 0.7 * 180 = 246 s.
+Support: 4 sessions, 3 activated (75.0 %), 60/120/300: median 120 s, p90 120 + 0.8 * 180
 = 264 s. Sales: 3 sessions, 1 activated (33.3 %), 30 s.
-alice: 4 sessions, 3 activated, 30/60/120: median 60 s, p90 60 + 0.8 × 60 = 108 s.
+alice: 4 sessions, 3 activated, 30/60/120: median 60 s, p90 60 + 0.8 * 60 = 108 s.
 bob: 3 sessions, 1 activated after 300 s.
 """
 
