@@ -78,10 +78,16 @@ class Activity:
 
 
 def activity(scope: Scope) -> Activity:
+    with percentiles.room_to_sort():
+        return _activity(scope)
+
+
+def _activity(scope: Scope) -> Activity:
     sessions, attempts = _sessions(scope), _attempts(scope)
     day = TruncDate("created_at", tzinfo=scope.tz)
-    days = _by(sessions, attempts, {"day": day}, {"day": day}, lambda row: row["day"])
-    agents = _by(sessions, attempts, {"key": F("agent__kapso_id")}, {"key": F("agent_id")}, _key)
+    # Days carry counts only: time to activation is per range, agent and teammate.
+    days = _by(sessions, attempts, {"day": day}, {"day": day}, lambda r: r["day"], timing=False)
+    agents = _agents(sessions, attempts)
     by_user = {"key": F("created_by_id")}
     people = _by(sessions, attempts, by_user, by_user, _key)
     totals = _by(sessions, attempts, {}, {}, lambda row: None).get(None, Figures("All"))
@@ -118,7 +124,19 @@ def _attempts(scope: Scope) -> QuerySet:
     return rows.order_by()
 
 
-def _counts(now: datetime) -> dict:
+def _agents(sessions, attempts) -> dict:
+    """Per agent, keyed by Kapso's id (failed attempts know only that): sessions are grouped
+    by our agent's pk (no join over the range) and mapped to Kapso ids after."""
+    by_pk = _by(sessions, attempts.none(), {"key": F("agent_id")}, {"key": F("agent_id")}, _key)
+    kapso_ids = dict(Agent.objects.filter(pk__in=list(by_pk)).values_list("pk", "kapso_id"))
+    found = {kapso_ids[pk]: figures for pk, figures in by_pk.items()}
+    failed = attempts.values("agent_id").annotate(n=Count("pk")).order_by()
+    for row in failed:
+        found.setdefault(row["agent_id"], Figures("")).failed = row["n"]
+    return found
+
+
+def _counts(now: datetime, *, timing: bool = True) -> dict:
     never = Q(activated_at__isnull=True)
     counts = {
         "created": Count("pk"),
@@ -127,29 +145,21 @@ def _counts(now: datetime) -> dict:
             "pk", filter=never & (Q(status=SandboxSession.EXPIRED) | Q(expires_at__lte=now))
         ),
     }
-    if percentiles.in_database():
-        counts["median"] = percentiles.PercentileCont(0.5, percentiles.Seconds())
-        counts["p90"] = percentiles.PercentileCont(0.9, percentiles.Seconds())
+    if timing and percentiles.in_database():
+        counts["timing"] = percentiles.PercentilesCont((0.5, 0.9), percentiles.Seconds())
     return counts
 
 
-def _by(sessions, attempts, session_keys: dict, attempt_keys: dict, key_of) -> dict:
+def _by(sessions, attempts, session_keys: dict, attempt_keys: dict, key_of, timing=True) -> dict:
     """Figures per group: one grouped query for sessions, one for failed attempts."""
     found: dict = {}
+    counts = _counts(timezone.now(), timing=timing)
     grouped = sessions.annotate(**session_keys).values(*session_keys) if session_keys else None
-    rows = (
-        grouped.annotate(**_counts(timezone.now()))
-        if grouped is not None
-        else [sessions.aggregate(**_counts(timezone.now()))]
-    )
+    rows = grouped.annotate(**counts) if grouped is not None else [sessions.aggregate(**counts)]
     for row in rows:
+        median, p90 = row.get("timing") or (None, None)
         found[key_of(row)] = Figures(
-            "",
-            row["created"],
-            row["activated"],
-            row["expired"],
-            median=row.get("median"),
-            p90=row.get("p90"),
+            "", row["created"], row["activated"], row["expired"], median=median, p90=p90
         )
     failed = (
         attempts.annotate(**attempt_keys).values(*attempt_keys).annotate(n=Count("pk"))
@@ -158,7 +168,7 @@ def _by(sessions, attempts, session_keys: dict, attempt_keys: dict, key_of) -> d
     )
     for row in failed:
         found.setdefault(key_of(row), Figures("")).failed = row["n"]
-    if not percentiles.in_database():
+    if timing and not percentiles.in_database():
         _percentiles_in_python(sessions, session_keys, key_of, found)
     return found
 
