@@ -76,10 +76,6 @@ def _figures(request: HttpRequest, result: Activity) -> dict:
         "agent_headers": _headers(request, "agent_sort", agent_sort),
         "person_headers": _headers(request, "person_sort", person_sort),
         "csv_query": request.GET.urlencode(),
-        "day_headers": [
-            {"label": "Day" if key == "label" else label, "href": "", "state": ""}
-            for key, label in present.COLUMNS
-        ],
     }
 
 

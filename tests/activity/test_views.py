@@ -49,8 +49,6 @@ def test_page_shows_the_hand_counted_figures(staff_client, alice, bob):
         "0",
         "1",
         "75.0 %",
-        "2 min 0 s",
-        "4 min 24 s",
     ]
     assert _row(html, "table-agents", "Support")[1:] == [
         "4",
