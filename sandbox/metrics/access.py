@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def enabled() -> bool:
@@ -33,4 +36,10 @@ def _address_allowed(address: str) -> bool:
 
 
 def _networks() -> list:
-    return [ipaddress.ip_network(n, strict=False) for n in settings.METRICS_ALLOWED_ADDRESSES]
+    networks = []
+    for entry in settings.METRICS_ALLOWED_ADDRESSES:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:  # a typo lets nobody in through it, and says so
+            logger.warning("METRICS_ALLOWED_ADDRESSES: %r is not an address or network", entry)
+    return networks

@@ -47,3 +47,11 @@ def test_sessions_by_state(client, settings, alice):
     states = {s.labels["state"]: s.value for s in family.samples}
     # seed.py: 4 active, 1 Kapso-expired + 1 past its expiry, 1 pending.
     assert states == {"pending": 1, "active": 4, "expired": 2, "other": 0}
+
+
+def test_a_typo_in_the_addresses_lets_nobody_in_through_it(client, settings, caplog):
+    settings.METRICS_BEARER_TOKEN = ""
+    settings.METRICS_ALLOWED_ADDRESSES = ["10.0.0.300", "127.0.0.1"]
+    assert client.get("/metrics", REMOTE_ADDR="10.0.0.3").status_code == 401
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+    assert "10.0.0.300" in caplog.text
