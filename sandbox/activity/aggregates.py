@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from sandbox.activity import percentiles
+from sandbox.activity import grouping, percentiles
 from sandbox.models import Agent, FailedSessionAttempt, KapsoUsageHour, SandboxSession
 
 NOBODY = "(nobody: synced from Kapso)"
@@ -86,12 +86,14 @@ def _activity(scope: Scope) -> Activity:
     sessions, attempts = _sessions(scope), _attempts(scope)
     day = TruncDate("created_at", tzinfo=scope.tz)
     # Days carry counts only: time to activation is per range, agent and teammate.
-    days = _by(sessions, attempts, {"day": day}, {"day": day}, lambda r: r["day"], timing=False)
-    agents = _agents(sessions, attempts)
-    by_user = {"key": F("created_by_id")}
-    people = _by(sessions, attempts, by_user, by_user, _key)
-    totals = _by(sessions, attempts, {}, {}, lambda row: None).get(None, Figures("All"))
-    totals.label = "All"
+    days = _by(sessions, {"day": day}, lambda r: r["day"], timing=False)
+    _add_failed(days, attempts, {"day": day}, lambda r: r["day"])
+    by_agent_pk, people, overall = _groups(scope, sessions)
+    agents = _by_kapso_id(by_agent_pk)
+    _add_failed(agents, attempts, {"key": F("agent_id")}, _key)
+    _add_failed(people, attempts, {"key": F("created_by_id")}, _key)
+    totals = overall.get(None) or Figures("")
+    totals.label, totals.failed = "All", attempts.count()
     return Activity(
         scope=scope,
         totals=totals,
@@ -99,6 +101,29 @@ def _activity(scope: Scope) -> Activity:
         agents=_named(agents, _agent_names(agents)),
         people=_named(people, _user_names(people)),
         quota=quota_by_day(scope),
+    )
+
+
+def _groups(scope: Scope, sessions) -> tuple[dict, dict, dict]:
+    """Sessions' figures by agent pk, by teammate and overall: one pass on PostgreSQL."""
+    if not percentiles.in_database():
+        by_user = {"key": F("created_by_id")}
+        return (
+            _by(sessions, {"key": F("agent_id")}, _key),
+            _by(sessions, by_user, _key),
+            _by(sessions, {}, lambda row: None),
+        )
+    first, after = scope.bounds()
+    found = grouping.session_groups(
+        first,
+        after,
+        timezone.now(),
+        agent_pk=scope.agent.pk if scope.agent else None,
+        user_id=scope.user_id,
+    )
+    return tuple(
+        {key: Figures("", c, a, e, median=m, p90=p) for key, (c, a, e, m, p) in found[kind].items()}
+        for kind in (grouping.BY_AGENT, grouping.BY_USER, grouping.OVERALL)
     )
 
 
@@ -124,16 +149,16 @@ def _attempts(scope: Scope) -> QuerySet:
     return rows.order_by()
 
 
-def _agents(sessions, attempts) -> dict:
-    """Per agent, keyed by Kapso's id (failed attempts know only that): sessions are grouped
-    by our agent's pk (no join over the range) and mapped to Kapso ids after."""
-    by_pk = _by(sessions, attempts.none(), {"key": F("agent_id")}, {"key": F("agent_id")}, _key)
+def _by_kapso_id(by_pk: dict) -> dict:
+    """Agents keyed by Kapso's id (failed attempts know only that); sessions were grouped by
+    our agent's pk, so no join runs over the range's rows."""
     kapso_ids = dict(Agent.objects.filter(pk__in=list(by_pk)).values_list("pk", "kapso_id"))
-    found = {kapso_ids[pk]: figures for pk, figures in by_pk.items()}
-    failed = attempts.values("agent_id").annotate(n=Count("pk")).order_by()
-    for row in failed:
-        found.setdefault(row["agent_id"], Figures("")).failed = row["n"]
-    return found
+    return {kapso_ids[pk]: figures for pk, figures in by_pk.items()}
+
+
+def _add_failed(found: dict, attempts, keys: dict, key_of) -> None:
+    for row in attempts.annotate(**keys).values(*keys).annotate(n=Count("pk")).order_by():
+        found.setdefault(key_of(row), Figures("")).failed = row["n"]
 
 
 def _counts(now: datetime, *, timing: bool = True) -> dict:
@@ -150,26 +175,19 @@ def _counts(now: datetime, *, timing: bool = True) -> dict:
     return counts
 
 
-def _by(sessions, attempts, session_keys: dict, attempt_keys: dict, key_of, timing=True) -> dict:
-    """Figures per group: one grouped query for sessions, one for failed attempts."""
+def _by(sessions, keys: dict, key_of, timing: bool = True) -> dict:
+    """Sessions' figures per group, in one grouped query (the ORM path, any database)."""
     found: dict = {}
     counts = _counts(timezone.now(), timing=timing)
-    grouped = sessions.annotate(**session_keys).values(*session_keys) if session_keys else None
+    grouped = sessions.annotate(**keys).values(*keys) if keys else None
     rows = grouped.annotate(**counts) if grouped is not None else [sessions.aggregate(**counts)]
     for row in rows:
         median, p90 = row.get("timing") or (None, None)
         found[key_of(row)] = Figures(
             "", row["created"], row["activated"], row["expired"], median=median, p90=p90
         )
-    failed = (
-        attempts.annotate(**attempt_keys).values(*attempt_keys).annotate(n=Count("pk"))
-        if attempt_keys
-        else [{"n": attempts.count()}]
-    )
-    for row in failed:
-        found.setdefault(key_of(row), Figures("")).failed = row["n"]
     if timing and not percentiles.in_database():
-        _percentiles_in_python(sessions, session_keys, key_of, found)
+        _percentiles_in_python(sessions, keys, key_of, found)
     return found
 
 
