@@ -54,15 +54,10 @@ def sandbox_session_upsert(
 ) -> tuple[SandboxSession, bool]:
     """Store Kapso's view of a session, matched on Kapso's id; the creator is never replaced."""
     with transaction.atomic():
-        known = None
-        if needs_activation_time(data):  # only then: the usual upsert reads nothing first
-            known = (
-                SandboxSession.objects.filter(kapso_id=data.id)
-                .values_list("activated_at", flat=True)
-                .first()
-            )
         kapso_fields = {
-            **kapso_session_fields(data, agent_upsert(data.agent), activated_before=known),
+            **kapso_session_fields(
+                data, agent_upsert(data.agent), activated_before=_activated_before(data)
+            ),
             "last_synced_at": timezone.now(),
             "last_sync_error": "",
         }
@@ -95,6 +90,15 @@ def sandbox_session_upsert(
                 ]
             )
     return session, created
+
+
+def _activated_before(data: types.SandboxSession):
+    """The activation time stored for it, read only when Kapso gave none past pending (so the
+    usual upsert, a create's included, reads nothing more)."""
+    if not needs_activation_time(data):
+        return None
+    stored = SandboxSession.objects.filter(kapso_id=data.id).values_list("activated_at", flat=True)
+    return stored.first()
 
 
 def sandbox_session_create(
