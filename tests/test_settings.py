@@ -46,7 +46,7 @@ def test_production_redirects_to_https_and_sends_hsts(client, settings):
 def test_pages_redirect_anonymous_users_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login") + "?next=")
+    assert response.url.startswith(reverse("account_login") + "?next=")
 
 
 def test_the_console_handler_carries_the_redaction_and_the_request_id():

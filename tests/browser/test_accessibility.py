@@ -229,7 +229,7 @@ def test_text_contrast_meets_wcag_aa(open_page, kapso, alice, settings):
     for name, viewport in (("laptop", None), ("phone", PHONE)):
         page = open_page(viewport).page
         page.goto("/accounts/login/")
-        page.get_by_role("button", name="Log in").click()  # empty: both fields say so
+        page.get_by_role("button", name="Log in", exact=True).click()  # empty: both fields say so
         expect(page.locator(".field-error")).to_have_count(2)
         failures[f"{name} login error"] = page.evaluate(CONTRAST_FAILURES)
         log_in(page, "alice", "alice-password-1")
@@ -314,7 +314,7 @@ def test_every_page_passes_axe_at_laptop_and_phone_width(open_page, kapso, root,
     for size, viewport in (("laptop", None), ("phone", PHONE)):
         page = open_page(viewport).page
         page.goto("/accounts/login/")
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Log in", exact=True).click()
         expect(page.locator(".field-error")).to_have_count(2)
         found[f"{size} login with errors"] = axe_violations(page)
         log_in(page, "root", "pw")
