@@ -173,6 +173,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 # Single sign-on (kapso_dashboard/sso.py reads the OIDC_* / GOOGLE_* / ... variables).
 SOCIALACCOUNT_PROVIDERS = sso.providers_from_env(env)
+# The CSP's form-action names each provider's origin (the issuer's, or the named provider's
+# sign-in page); add here an authorization endpoint on another host than its issuer.
+SSO_FORM_ACTION_EXTRA = env.list("SSO_FORM_ACTION_EXTRA", default=[])
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 # The provider's e-mail counts as verified only when the provider says so

@@ -222,3 +222,6 @@ def axe_violations(page, impacts: tuple[str, ...] = AXE_FAILS_ON) -> list[str]:
         for v in found
         if v["impact"] in impacts
     ]
+
+
+from tests.team.conftest import smtp  # noqa: E402, F401  (a real SMTP server for invitations)
