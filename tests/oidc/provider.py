@@ -47,28 +47,28 @@ def running_provider(redirect_uri: str, users: dict[str, dict]) -> Iterator[Oidc
         "redirect_uri": redirect_uri,
         "users": users,
     }
-    errors = tempfile.TemporaryFile(mode="w+")  # a file: a full pipe would stall Node
-    process = subprocess.Popen(  # noqa: S603 - Node on our own script
-        [node, str(SCRIPT), json.dumps(config)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=errors,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline()
-        if not line:
-            process.wait(timeout=10)
-            errors.seek(0)
-            raise RuntimeError("oidc-provider did not start: " + errors.read())
-        issuer = json.loads(line)["issuer"]
-        yield OidcProvider(issuer, config["client_id"], config["client_secret"])
-    finally:
-        process.terminate()
+    # stderr to a file: a full pipe would stall Node.
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        process = subprocess.Popen(  # noqa: S603 - Node on our own script
+            [node, str(SCRIPT), json.dumps(config)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
-        errors.close()
+            line = process.stdout.readline()
+            if not line:
+                process.wait(timeout=10)
+                errors.seek(0)
+                raise RuntimeError("oidc-provider did not start: " + errors.read())
+            issuer = json.loads(line)["issuer"]
+            yield OidcProvider(issuer, config["client_id"], config["client_secret"])
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            process.stdout.close()
