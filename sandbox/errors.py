@@ -2,11 +2,51 @@
 
 Views and the API show `message` as it is, beside a `KapsoError`'s. Each is raised where
 the fact is known and never edited afterwards.
+
+It also re-exports the Kapso client's error kinds under their own names: a door (a view,
+the API, the admin, a command) takes them from here, because the import contracts
+(pyproject.toml) forbid a door to import `sandbox.kapso` itself.
 """
 
 from __future__ import annotations
 
-from sandbox.kapso import KapsoError
+from sandbox.kapso import (
+    KapsoAuthError,
+    KapsoBudgetUnavailable,
+    KapsoConfigurationError,
+    KapsoConnectionError,
+    KapsoError,
+    KapsoNotFoundError,
+    KapsoQuotaError,
+    KapsoRateLimitedError,
+    KapsoResponseError,
+    KapsoServerError,
+    KapsoTimeoutError,
+    KapsoUnavailableError,
+    KapsoValidationError,
+)
+
+__all__ = [
+    "USER_FACING_ERRORS",
+    "CreateInProgress",
+    "CreateOutcomeUnknown",
+    "IdempotencyKeyReused",
+    "KapsoAuthError",
+    "KapsoBudgetUnavailable",
+    "KapsoConfigurationError",
+    "KapsoConnectionError",
+    "KapsoError",
+    "KapsoNotFoundError",
+    "KapsoQuotaError",
+    "KapsoRateLimitedError",
+    "KapsoResponseError",
+    "KapsoServerError",
+    "KapsoTimeoutError",
+    "KapsoUnavailableError",
+    "KapsoValidationError",
+    "LostSessionTaken",
+    "ServiceError",
+]
 
 
 class ServiceError(Exception):
