@@ -10,7 +10,17 @@ from django.shortcuts import redirect
 
 from sandbox.accounts.second_factor import second_factor_missing
 
-OPEN_URL_NAMES = {"account_logout", "account_login", "account_reauthenticate", "healthz"}
+# allauth adds no factor while an address of the account is unverified, so the pages that
+# verify one stay open too.
+OPEN_URL_NAMES = {
+    "account_logout",
+    "account_login",
+    "account_reauthenticate",
+    "account_email",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "healthz",
+}
 SETUP_MESSAGE = (
     "Your account can manage the team, so it needs a second factor: set up an "
     "authenticator app or a passkey before anything else."

@@ -297,6 +297,12 @@ def _every_page(kapso, root) -> dict[str, str]:
         "admin session": f"/admin/sandbox/sandboxsession/{shared.pk}/change/",
         "admin testers": "/admin/team/tester/",
         "admin batch": f"/admin/team/onboardingbatch/{batch.pk}/change/",
+        "members": "/team/members/",
+        "invitation gone": "/invitations/nonsense/",
+        "second factor": "/accounts/2fa/",
+        "signed-in sessions": "/accounts/sessions/",
+        "change password": "/accounts/password/change/",
+        "e-mail addresses": "/accounts/email/",
     }
     with contextlib.suppress(NoReverseMatch):  # the API's token page, where installed
         pages["api tokens"] = reverse("api_tokens")
