@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -35,6 +36,13 @@ class InvitationGone(ServiceError):
 
 class AddressTaken(ServiceError):
     kind = "address_taken"
+
+
+class MailFailed(ServiceError):
+    kind = "mail_failed"
+
+
+MAIL_FAILED = "the mail server did not take the invitation: nothing was saved, try again later"
 
 
 @dataclass(frozen=True)
@@ -88,9 +96,12 @@ def invitation_create(email: str, role: str, by) -> InviteResult:
         return InviteResult(email, False, "already invited: re-send it from the list below")
     invitation = Invitation(email=email, role=role, invited_by=by)
     token = _issue(invitation)
-    with transaction.atomic():
-        invitation.save()
-        _send(invitation, token)  # a refused mail rolls the row back: nothing half-done
+    try:
+        with transaction.atomic():
+            invitation.save()
+            _send(invitation, token)  # a refused mail rolls the row back: nothing half-done
+    except (smtplib.SMTPException, OSError):
+        return InviteResult(email, False, MAIL_FAILED)
     return InviteResult(email, True, "invitation sent")
 
 
@@ -103,9 +114,16 @@ def invitation_resend(invitation: Invitation) -> None:
         raise InvitationGone("This invitation was already accepted.")
     invitation.revoked_at = None
     token = _issue(invitation)
-    with transaction.atomic():
-        invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "revoked_at"])
-        _send(invitation, token)
+    try:
+        with transaction.atomic():
+            fields = ["token_hash", "expires_at", "sent_at", "revoked_at"]
+            invitation.save(update_fields=fields)
+            _send(invitation, token)
+    except (smtplib.SMTPException, OSError):
+        raise MailFailed(
+            "The mail server did not take the invitation; the earlier link still works. "
+            "Try again later."
+        ) from None
 
 
 def invitation_revoke(invitation: Invitation) -> None:

@@ -118,11 +118,19 @@ def test_a_link_cannot_take_over_an_account_made_after_it_was_sent(smtp, django_
     assert django_user_model.objects.filter(email__iexact="dana@example.com").count() == 1
 
 
-def test_a_refused_mail_leaves_no_invitation(smtp):
+def test_a_refused_mail_leaves_no_invitation_and_says_so(smtp):
     smtp.refuse = True
-    with pytest.raises(Exception):  # noqa: B017  (the SMTP error itself)
-        invitations.invitation_create("dana@example.com", Invitation.TEAMMATE, None)
+    result = invitations.invitation_create("dana@example.com", Invitation.TEAMMATE, None)
+    assert not result.sent and "mail server did not take" in result.message
     assert Invitation.objects.count() == 0
+
+
+def test_a_refused_resend_keeps_the_earlier_link(smtp):
+    token = invite(smtp)
+    smtp.refuse = True
+    with pytest.raises(invitations.MailFailed):
+        invitations.invitation_resend(Invitation.objects.get())
+    assert invitations.invitation_find(token).email == "dana@example.com"
 
 
 @pytest.mark.parametrize(

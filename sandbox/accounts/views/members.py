@@ -54,6 +54,6 @@ def invitation_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
         try:
             invitations.invitation_resend(invitation)
             messages.success(request, f"Invitation for {invitation.email} sent again.")
-        except invitations.InvitationGone as exc:
+        except (invitations.InvitationGone, invitations.MailFailed) as exc:
             messages.error(request, exc.message)
     return redirect("accounts:members")

@@ -87,3 +87,14 @@ def test_an_unknown_action_is_not_found(staff_client, smtp):
     )
     url = reverse("accounts:invitation_action", args=[Invitation.objects.get().pk, "promote"])
     assert staff_client.post(url).status_code == 404
+
+
+def test_a_mail_server_that_refuses_is_a_message_not_an_error_page(staff_client, smtp):
+    smtp.refuse = True
+    response = staff_client.post(
+        reverse("accounts:members"), {"emails": "dana@example.com", "role": "teammate"}
+    )
+    assert response.status_code == 200
+    assert "dana@example.com: the mail server did not take the invitation" in (
+        response.content.decode()
+    )
