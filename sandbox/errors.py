@@ -10,43 +10,9 @@ the API, the admin, a command) takes them from here, because the import contract
 
 from __future__ import annotations
 
-from sandbox.kapso import (
-    KapsoAuthError,
-    KapsoBudgetUnavailable,
-    KapsoConfigurationError,
-    KapsoConnectionError,
-    KapsoError,
-    KapsoNotFoundError,
-    KapsoQuotaError,
-    KapsoRateLimitedError,
-    KapsoResponseError,
-    KapsoServerError,
-    KapsoTimeoutError,
-    KapsoUnavailableError,
-    KapsoValidationError,
-)
-
-__all__ = [
-    "USER_FACING_ERRORS",
-    "CreateInProgress",
-    "CreateOutcomeUnknown",
-    "IdempotencyKeyReused",
-    "KapsoAuthError",
-    "KapsoBudgetUnavailable",
-    "KapsoConfigurationError",
-    "KapsoConnectionError",
-    "KapsoError",
-    "KapsoNotFoundError",
-    "KapsoQuotaError",
-    "KapsoRateLimitedError",
-    "KapsoResponseError",
-    "KapsoServerError",
-    "KapsoTimeoutError",
-    "KapsoUnavailableError",
-    "KapsoValidationError",
-    "LostSessionTaken",
-    "ServiceError",
-]
+# Every error kind of the client (sandbox.kapso.errors.__all__), for the doors.
+from sandbox.kapso.errors import *  # noqa: F403
+from sandbox.kapso.errors import KapsoError
 
 
 class ServiceError(Exception):

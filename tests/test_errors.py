@@ -48,12 +48,10 @@ def test_the_kapso_error_kinds_are_the_clients_own_under_the_same_names():
     # so an `except` or an `isinstance` in a door catches what the client raises.
     from sandbox import errors, kapso
 
-    kinds = [
-        name
-        for name in kapso.__all__
-        if name.startswith("Kapso") and name.endswith(("Error", "Unavailable"))
-    ]
-    assert len(kinds) == 13
+    kinds = kapso.errors.__all__
+    assert len(kinds) == 13 and "KapsoBudgetUnavailable" in kinds
     for name in kinds:
-        assert getattr(errors, name) is getattr(kapso, name), name
-        assert name in errors.__all__
+        kind = getattr(kapso.errors, name)
+        assert issubclass(kind, KapsoError)
+        assert getattr(errors, name) is kind and getattr(kapso, name) is kind, name
+        assert name in kapso.__all__
