@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sandbox.errors import USER_FACING_ERRORS
 from sandbox.models import Agent
-from sandbox.sessions import sandbox_session_create
 from sandbox.team import jobs, matrix, onboarding
 from sandbox.team.access import can_manage_team, require_manager, testers_visible_to
 from sandbox.team.forms import RenewExpiringForm
@@ -59,19 +58,17 @@ def cell_action(request: HttpRequest) -> HttpResponse:
     agent = Agent.objects.filter(pk=agent_pk, listed=True).first()
     if agent is None:
         raise Http404("No such agent")
-    rows = matrix.matrix_for(request.user, [tester], [agent])
-    cell = rows[0][0]
     try:
-        outcome = sandbox_session_create(
-            user=request.user,
-            phone_number=tester.phone_number,
-            agent_id=agent.kapso_id,
-            renewed_from=cell.session,
-        )
+        outcome = matrix.cell_session(request.user, tester, agent)
     except USER_FACING_ERRORS as exc:
         messages.error(request, f"{tester.name} · {agent.name}: {exc.message}")
         return redirect("team:matrix")
-    messages.success(request, f"New session for {tester.name} with {agent.name}: scan it now.")
+    if not outcome.made:
+        messages.info(request, f"{tester.name} already has a live session with {agent.name}.")
+    else:
+        messages.success(
+            request, f"New session for {tester.name} with {agent.name}: scan it now."
+        )
     return redirect(outcome.session.get_absolute_url())
 
 
