@@ -132,12 +132,7 @@ def release_dead_claims(batch: OnboardingBatch, now) -> int:
     can last, and at once those of a process on this host that no longer runs. What the
     dead job left at Kapso is reconciled when the pair is taken again (ensure.py)."""
     working = batch.pairs.filter(state=PairState.WORKING)
-    dead = [
-        holder
-        for holder in working.values_list("claimed_by", flat=True).distinct()
-        if holder and pair_claims.holder_is_dead(holder)
-    ]
-    stale = Q(claimed_at__lt=now - stale_after()) | Q(claimed_by__in=dead)
+    stale = Q(claimed_at__lt=now - stale_after()) | Q(claimed_by__in=_dead_holders())
     return working.filter(stale).update(state=PairState.PENDING)
 
 
@@ -259,6 +254,16 @@ def batches_to_resume(*, idle: timedelta) -> list[OnboardingBatch]:
     # it has also been quiet since then, so duplicates do not pile up in the queue.
     not_just_queued = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - idle)
     unfinished = Q(pairs__state__in=[PairState.PENDING, PairState.WORKING])
+    # A pair held by a process of this host that no longer runs: its job died, at once.
+    orphaned = Q(pairs__state=PairState.WORKING, pairs__claimed_by__in=_dead_holders())
     return list(
-        OnboardingBatch.objects.filter(quiet, not_waiting, not_just_queued, unfinished).distinct()
+        OnboardingBatch.objects.filter(
+            (quiet & not_waiting & not_just_queued & unfinished) | orphaned
+        ).distinct()
     )
+
+
+def _dead_holders() -> list[str]:
+    held = OnboardingPair.objects.filter(state=PairState.WORKING).exclude(claimed_by="")
+    holders = held.values_list("claimed_by", flat=True).distinct()
+    return [holder for holder in holders if pair_claims.holder_is_dead(holder)]

@@ -89,6 +89,4 @@ def say_how(request: HttpRequest, outcome: sessions.CreateOutcome | ensure.Ensur
     elif outcome.how == "duplicate":
         messages.info(request, "You asked for this a moment ago; here is that session.")
     elif outcome.how == "reused":
-        messages.info(
-            request, "This phone already has a live session with this agent: here it is."
-        )
+        messages.info(request, "This phone already has a live session with this agent: here it is.")

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('team', '0002_reminder_delivered_at'),
+        ("team", "0002_reminder_delivered_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='onboardingpair',
-            name='claimed_by',
+            model_name="onboardingpair",
+            name="claimed_by",
             field=models.CharField(blank=True, max_length=200),
         ),
     ]

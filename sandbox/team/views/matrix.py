@@ -66,9 +66,7 @@ def cell_action(request: HttpRequest) -> HttpResponse:
     if not outcome.made:
         messages.info(request, f"{tester.name} already has a live session with {agent.name}.")
     else:
-        messages.success(
-            request, f"New session for {tester.name} with {agent.name}: scan it now."
-        )
+        messages.success(request, f"New session for {tester.name} with {agent.name}: scan it now.")
     return redirect(outcome.session.get_absolute_url())
 
 
