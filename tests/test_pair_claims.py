@@ -13,15 +13,29 @@ from django.utils import timezone
 
 from sandbox import ensure, gateway, pair_claims
 from sandbox.access import sessions_visible_to
+from sandbox.agents import agent_list_refresh
 from sandbox.gateway import get_client
 from sandbox.models import Origin, PairClaim, SandboxSession
 from sandbox.team import onboarding
-from sandbox.team.models import PairState
+from sandbox.team.models import PairState, Tester
 from tests.conftest import arm, emulator_calls
-from tests.team.conftest import agents, make_testers  # noqa: F401  (fixtures)
+from tests.team.conftest import PHONES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CREATE = "POST /api/v1/sandbox_sessions"
+
+
+@pytest.fixture
+def agents(kapso):
+    return agent_list_refresh()
+
+
+@pytest.fixture
+def make_testers():
+    def make(count: int) -> list[Tester]:
+        return [Tester.objects.create(name=f"T{n}", phone_number=PHONES[n]) for n in range(count)]
+
+    return make
 
 
 def _at_once(*jobs):
@@ -67,9 +81,12 @@ def test_two_batches_for_the_same_pairs_at_once_make_one_session_per_pair(
     assert emulator_calls(kapso).get(CREATE) == 8
     for tester in testers:
         for agent_id in ids:
-            assert SandboxSession.objects.filter(
-                phone_number=tester.phone_number, requested_agent_id=agent_id
-            ).count() == 1
+            assert (
+                SandboxSession.objects.filter(
+                    phone_number=tester.phone_number, requested_agent_id=agent_id
+                ).count()
+                == 1
+            )
     created = [onboarding.batch_progress(b).created for b in (first, second)]
     reused = [onboarding.batch_progress(b).reused for b in (first, second)]
     assert sum(created) == 8 and sum(reused) == 8  # each pair: made once, reused once

@@ -33,9 +33,7 @@ def test_a_manager_sees_every_tester_and_agent(team, manager_client):
     assert TEST_API_KEY not in page
 
 
-def test_a_plain_account_sees_only_its_own_row_with_its_phones_live_sessions(
-    team, client, alice
-):
+def test_a_plain_account_sees_only_its_own_row_with_its_phones_live_sessions(team, client, alice):
     testers, agents = team
     client.force_login(alice)
     page = client.get("/team/").content.decode()
