@@ -41,6 +41,14 @@ class TesterForm(forms.ModelForm):
         labels = {"phone_number": "Phone number", "account": "Dashboard account"}
         help_texts = {"account": "Optional: the tester then sees their own row in the team page."}
 
+    def clean_name(self):
+        from sandbox.team.roster import control_character
+
+        bad = control_character(self.cleaned_data["name"])
+        if bad:
+            raise forms.ValidationError(f"The name holds a control character ({bad}).")
+        return self.cleaned_data["name"]
+
     def clean_phone_number(self):
         from django.conf import settings
 
