@@ -165,7 +165,7 @@ def test_with_a_per_process_cache_the_count_sees_another_processs_write(charlie,
     import sys
     from pathlib import Path
 
-    if not connection.vendor == "sqlite" or settings.HISTORY_FIGURES_CACHED:
+    if connection.vendor != "sqlite" or settings.HISTORY_FIGURES_CACHED:
         pytest.skip("make run's setup: SQLite and a local-memory cache in each process")
     stored("a")
     sessions = history.session_history(charlie)
