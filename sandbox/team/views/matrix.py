@@ -60,8 +60,11 @@ def team_matrix(request: HttpRequest) -> HttpResponse:
 def matrix_json(request: HttpRequest) -> HttpResponse:
     """The page's cells, asked for every few seconds with the tag of the last answer:
     unchanged, the answer is an empty 304."""
-    _query, _all, agents, page = _page(request)
-    testers = list(page.object_list)
+    query = matrix_page.MatrixQuery.from_params(request.GET)
+    agents = matrix_page.agents_shown(query, matrix.team_agents())
+    testers = matrix_page.testers_on_page(
+        testers_visible_to(request.user), matrix.sessions_seen_by(request.user), query, agents
+    )
     rows = matrix.matrix_for(request.user, testers, agents)
     retry_in, asked = matrix.refresh_some(request.user, rows)
     if asked:  # Kapso had news for some cells: read them again
