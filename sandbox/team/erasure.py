@@ -47,6 +47,16 @@ def _remember(kapso_ids: list[str]) -> None:
     )
 
 
+def _log(kind: str, by, counts: tuple[int, int], what: str) -> ErasureLog:
+    """The admin's record of an erasure: how many sessions and failed attempts, and that
+    Kapso still has its copy (deleted only in Kapso's dashboard)."""
+    sessions, attempts = counts
+    detail = f"{what} {KAPSO_KEEPS_A_COPY}"
+    return ErasureLog.objects.create(
+        kind=kind, by=by, sessions=sessions, attempts=attempts, detail=detail
+    )
+
+
 def erase_tester(tester: Tester, *, by=None) -> ErasureLog:
     """Remove the tester and every trace of their phone and e-mail; log what was done."""
     phone, email, pk = tester.phone_number, tester.email, tester.pk
@@ -78,13 +88,8 @@ def erase_tester(tester: Tester, *, by=None) -> ErasureLog:
             content_type=ContentType.objects.get_for_model(Tester), object_id=str(pk)
         ).delete()
         tester.delete()
-        log = ErasureLog.objects.create(
-            kind=ErasureLog.TESTER,
-            by=by,
-            sessions=erased_sessions,
-            attempts=erased_attempts,
-            detail=f"Tester #{pk} erased. {KAPSO_KEEPS_A_COPY}",
-        )
+        counts = (erased_sessions, erased_attempts)
+        log = _log(ErasureLog.TESTER, by, counts, f"Tester #{pk} erased.")
     history.bump()
     logger.info(
         "tester #%s erased: %s sessions, %s failed attempts", pk, erased_sessions, erased_attempts
@@ -109,12 +114,12 @@ def purge_older_than(*, days: int, by=None) -> ErasureLog:
             SandboxSession.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
             deleted_sessions += len(batch)
     deleted_attempts, _ = FailedSessionAttempt.objects.filter(created_at__lt=cutoff).delete()
-    log = ErasureLog.objects.create(
-        kind=ErasureLog.RETENTION,
-        by=by,
-        sessions=deleted_sessions,
-        attempts=deleted_attempts,
-        detail=f"Older than {days} days (before {cutoff:%Y-%m-%d %H:%M} UTC). {KAPSO_KEEPS_A_COPY}",
+    counts = (deleted_sessions, deleted_attempts)
+    log = _log(
+        ErasureLog.RETENTION,
+        by,
+        counts,
+        f"Older than {days} days (before {cutoff:%Y-%m-%d %H:%M} UTC).",
     )
     if deleted_sessions or deleted_attempts:
         history.bump()
