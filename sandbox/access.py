@@ -9,7 +9,10 @@ docs/decisions.md says why only live ones.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from sandbox.live import live_filter
@@ -34,6 +37,20 @@ def visible_filter(user) -> Q:
         .values(LINKED_PHONES)
     )
     return Q(created_by=user) | (Q(phone_number__in=linked) & live_filter())
+
+
+def staff_required(view):
+    """Staff only, with the dashboard's own 403 page for anyone else signed in (Django's
+    staff_member_required would send them to the admin's login, which cannot help them).
+    Signed-out people never get here: LoginRequiredMiddleware sends them to log in."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied("Only staff see this page. Ask an admin if you need it.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def can_manage(user, session: SandboxSession) -> bool:
