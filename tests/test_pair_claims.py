@@ -195,3 +195,29 @@ def test_a_pair_held_by_a_live_request_makes_the_other_wait_then_reuse(
     assert sorted(r.how for r in results) == ["created", "reused"]
     assert results[0].session == results[1].session
     assert emulator_calls(kapso).get(CREATE) == 1
+
+
+def test_a_batch_and_the_create_form_asking_at_once_make_one_session(
+    kapso, agents, make_testers, charlie, django_user_model
+):
+    from django.test import Client
+
+    dana = django_user_model.objects.create_user("dana", is_staff=True)
+    (tester,) = make_testers(1)
+    agent_id = agents[0].kapso_id
+    batch = onboarding.batch_start(user=charlie, testers=[tester], agent_ids=[agent_id])
+    form = Client()
+    form.force_login(dana)
+    form.get("/")  # the agent list cached: the post goes straight to the create
+    # Long enough that the batch's create is still waiting on Kapso when the form asks.
+    arm(kapso, "delay", delay=1.5, times=2)
+    answers = []
+    _at_once(
+        lambda: onboarding.batch_run(batch),
+        lambda: answers.append(
+            form.post("/", {"phone_number": tester.phone_number, "agent_id": agent_id})
+        ),
+    )
+    session = SandboxSession.objects.get()
+    assert emulator_calls(kapso).get(CREATE) == 1
+    assert answers[0].status_code == 302 and answers[0].url == session.get_absolute_url()
