@@ -32,6 +32,8 @@ if [ "$("$PY" manage.py kapso_mode)" = "emulator" ]; then
   export DEBUG=${DEBUG:-1}
   # Reminder e-mails are printed here instead of sent (set EMAIL_URL to send them).
   export EMAIL_URL=${EMAIL_URL:-consolemail://}
+  # The demo stays one command and one login: the printed admin password, no second factor.
+  export MFA_REQUIRED_FOR_MANAGERS=${MFA_REQUIRED_FOR_MANAGERS:-false}
   "$PY" manage.py kapso_emulator --host 127.0.0.1 --port "$EMULATOR_PORT" &
   pids+=($!)
   for _ in $(seq 50); do

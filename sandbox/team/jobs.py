@@ -18,7 +18,7 @@ from django.utils import timezone
 from huey import RedisHuey, crontab
 from huey.exceptions import TaskLockedException
 
-from sandbox import pair_claims, sync
+from sandbox import pair_claims, sync, usage
 from sandbox.team import erasure, onboarding, reminders, workers
 from sandbox.team.models import OnboardingBatch
 from sandbox.team.queue import huey
@@ -143,6 +143,14 @@ def purge_retention() -> None:
     if settings.SANDBOX_RETENTION_DAYS <= 0:
         return
     erasure.purge_older_than(days=settings.SANDBOX_RETENTION_DAYS)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@_db
+@_once("flush-kapso-usage")
+def flush_kapso_usage() -> None:
+    """The quota history counted in the cache (sandbox/usage.py) into its hourly rows."""
+    usage.flush_usage()
 
 
 # --- is anybody working? -------------------------------------------------------------------
