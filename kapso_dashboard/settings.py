@@ -114,6 +114,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by every worker when it is Redis (redis://host:6379/1, Django's own RedisCache);
 # local memory, private to each process, when unset.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# History's whole-history figures (counts, statuses) are cached only in a cache every
+# process shares: in a per-process one, the worker's writes would not invalidate the web
+# server's copy, and History would show a stale count (sandbox/history.py).
+HISTORY_FIGURES_CACHED = env.bool(
+    "HISTORY_FIGURES_CACHED",
+    default=not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")),
+)
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A Redis that stops answering fails a request (and /healthz) in seconds, not minutes.
     CACHES["default"].setdefault("OPTIONS", {})

@@ -8,6 +8,8 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 EMULATOR_PORT=${KAPSO_EMULATOR_PORT:-8765}
 mkdir -p var
+# Links in e-mails (reminders' renew links) point at this dashboard unless SITE_URL is set.
+source scripts/site_url.sh
 
 # A stable secret key so logins survive restarts; made once, kept out of git.
 if [ -z "${SECRET_KEY:-}" ]; then
@@ -49,11 +51,13 @@ fi
 "$PY" manage.py migrate --noinput
 "$PY" manage.py ensure_superuser
 # The job worker (bulk onboarding, reminders, refresh, sync): the queue is a SQLite file in
-# var/ unless TEAM_QUEUE_URL says otherwise.
-"$PY" manage.py team_worker &
+# var/ unless TEAM_QUEUE_URL says otherwise. Supervised: a worker that dies is started again
+# and the dashboard keeps serving (only the supervisor's own exit stops everything).
+"$PY" manage.py team_worker --supervised &
 pids+=($!)
 echo
 echo "  Dashboard: http://${HOST}:${PORT}/   (admin: http://${HOST}:${PORT}/admin/)"
+echo "  Links in e-mails: ${SITE_URL:-SITE_URL from .env}"
 echo "  Press Ctrl-C to stop."
 echo
 "$PY" manage.py runserver "${HOST}:${PORT}" &

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox import history
-from sandbox.models import FailedSessionAttempt, IdempotencyRecord, SandboxSession
+from sandbox.models import FailedSessionAttempt, IdempotencyRecord, PairClaim, SandboxSession
 from sandbox.team.models import ErasedKapsoSession, ErasureLog, Reminder, Tester
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,8 @@ def erase_tester(tester: Tester, *, by=None) -> ErasureLog:
         erased_attempts = FailedSessionAttempt.objects.filter(phone_number=phone).update(
             phone_number="", error_message="(erased)"
         )
+        # A create in progress (or left by a crash) for the phone: its claim names the phone.
+        PairClaim.objects.filter(phone_number=phone).delete()
         # The admin's change history names the tester ("Ann (+44…)") in its entries.
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Tester), object_id=str(pk)

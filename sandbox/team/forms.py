@@ -62,6 +62,14 @@ class TesterForm(forms.ModelForm):
             # Shown as everywhere on the pages (+1 415-555-2671); saved as E.164 again.
             self.initial["phone_number"] = format_phone(self.instance.phone_number)
 
+    def clean_name(self):
+        from sandbox.team.roster import control_character
+
+        bad = control_character(self.cleaned_data["name"])
+        if bad:
+            raise forms.ValidationError(f"The name holds a control character ({bad}).")
+        return self.cleaned_data["name"]
+
     def clean_phone_number(self):
         from django.conf import settings
 

@@ -112,6 +112,8 @@ class OnboardingPair(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a worker claimed it (state WORKING): a claim older than a call can last is stale.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Which process claimed it ("host:pid:thread"): a dead one's claim is released at once.
+    claimed_by = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

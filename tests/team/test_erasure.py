@@ -131,3 +131,18 @@ def test_retention_is_off_by_default_and_runs_as_a_job_when_set(onboarded, setti
         jobs.purge_retention()
         wait_until(lambda: ErasureLog.objects.exists())
     assert SandboxSession.objects.count() == 0
+
+
+def test_erasing_a_tester_drops_a_create_claim_that_names_their_phone(onboarded, charlie):
+    from sandbox.models import PairClaim
+
+    ann, other = onboarded
+    for tester in (ann, other):
+        PairClaim.objects.create(
+            phone_number=tester.phone_number,
+            agent_id="agent-x",
+            holder="another-host:1:1",  # left by a crash on another machine
+            expires_at=timezone.now() + timedelta(minutes=1),
+        )
+    erasure.erase_tester(ann, by=charlie)
+    assert list(PairClaim.objects.values_list("phone_number", flat=True)) == [other.phone_number]

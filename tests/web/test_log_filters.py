@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.test import Client
 
-from sandbox import sessions
+from sandbox import ensure
 from sandbox.web.log_filters import REDACTED, RedactKapsoKey
 from tests.conftest import TEST_API_KEY, console_output
 from tests.processes import run_python
@@ -104,7 +104,8 @@ def test_an_unexpected_error_carrying_the_key_is_logged_redacted(
     def broken(**kwargs):
         raise RuntimeError(f"something echoed {TEST_API_KEY}")
 
-    monkeypatch.setattr(sessions, "sandbox_session_create", broken)
+    # The create form's one service call (ensure.live_or_create, since issue 20).
+    monkeypatch.setattr(ensure, "live_or_create", broken)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
     with console_output() as output:
