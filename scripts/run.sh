@@ -16,6 +16,14 @@ if [ -z "${SECRET_KEY:-}" ]; then
   export SECRET_KEY
 fi
 
+# The key of the keyed hashes that recognise erased phone numbers (PRIVACY_HASH_KEY):
+# made once into the local .env, like the first admin's password it is generated, not typed.
+# Rotating it forgets which numbers were erased (README, "Personal data").
+if [ -z "${PRIVACY_HASH_KEY:-}" ] && ! { [ -f .env ] && grep -Eq '^[[:space:]]*PRIVACY_HASH_KEY=.' .env; }; then
+  echo "PRIVACY_HASH_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env
+  echo "Generated PRIVACY_HASH_KEY into .env."
+fi
+
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -28,7 +36,9 @@ if [ "$("$PY" manage.py kapso_mode)" = "emulator" ]; then
   export KAPSO_API_BASE_URL="http://127.0.0.1:${EMULATOR_PORT}/api/v1"
   export KAPSO_DEMO_MODE=1
   export DEBUG=${DEBUG:-1}
-  # Reminder e-mails are printed here instead of sent (set EMAIL_URL to send them).
+  # Reminder e-mails are printed here instead of sent (set EMAIL_URL to send them): this
+  # console is the demo's mailbox, where a tester's address and the renew link are shown on
+  # purpose; it is not a log (log lines go through LOGGING's redacting filters).
   export EMAIL_URL=${EMAIL_URL:-consolemail://}
   "$PY" manage.py kapso_emulator --host 127.0.0.1 --port "$EMULATOR_PORT" &
   pids+=($!)

@@ -30,6 +30,11 @@ if ! has_env_or_dotenv SECRET_KEY; then
   echo "WARNING: SECRET_KEY is not set; using the generated one kept in var/secret_key." >&2
   echo "         Set SECRET_KEY in the environment or .env for a real deployment." >&2
 fi
+if ! has_env_or_dotenv PRIVACY_HASH_KEY; then
+  # The key of the keyed hashes that recognise erased phone numbers: made once, kept in .env.
+  echo "PRIVACY_HASH_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env
+  echo "NOTE: generated PRIVACY_HASH_KEY into .env (keep it: rotating it forgets erasures)." >&2
+fi
 if ! has_env_or_dotenv ALLOWED_HOSTS; then
   echo "WARNING: ALLOWED_HOSTS is not set, so only 127.0.0.1 and localhost are answered." >&2
   echo "         Set ALLOWED_HOSTS=your.host.name (and CSRF_TRUSTED_ORIGINS behind TLS)." >&2
@@ -67,5 +72,8 @@ echo "  Dashboard: http://${HOST}:${PORT}/   (health: http://${HOST}:${PORT}/hea
 echo
 # exec: gunicorn becomes this process, so Ctrl-C and a process manager's SIGTERM reach it.
 # More gunicorn options go in GUNICORN_CMD_ARGS (e.g. "--access-logfile -").
+# The logger class redacts phone numbers and e-mail addresses from access lines (query
+# strings included) when the access log is on.
 exec .venv/bin/gunicorn kapso_dashboard.wsgi:application \
-  --bind "${HOST}:${PORT}" --workers "$WORKERS" --threads "$THREADS"
+  --bind "${HOST}:${PORT}" --workers "$WORKERS" --threads "$THREADS" \
+  --logger-class sandbox.web.gunicorn_logging.RedactingLogger
