@@ -72,9 +72,13 @@ def erase_attempts(person: Person) -> int:
 
 
 def erase_idempotency(person: Person) -> int:
-    rows = IdempotencyRecord.objects.filter(session__in=person.session_ids)
-    rows = rows | IdempotencyRecord.objects.filter(mentions(person, "error_message"))
-    return rows.delete()[0]
+    """Records hold only keyed hashes. An API record of an erased session stays until it
+    expires, so a replayed request gets the blanked session instead of making a new one;
+    the form's (30 s) go, so adding the person again at once works as for anyone."""
+    quoting = IdempotencyRecord.objects.filter(mentions(person, "error_message"))
+    count = quoting.update(error_message=ERASED)
+    mine = IdempotencyRecord.objects.filter(session__in=person.session_ids, scope="form")
+    return count + mine.delete()[0]
 
 
 def erase_admin_history(person: Person) -> int:

@@ -46,7 +46,8 @@ STORES = (
             f"sandbox.IdempotencyRecord.{c}" for c in ("key", "fingerprint", "error_message")
         ),
         holds="keyed hashes (HMAC) of what was asked, phone included; the API caller's key",
-        erased="deleted when they point at the person's sessions or quote the number",
+        erased="errors quoting the number blanked; the form's records of their sessions "
+        "deleted; the API's kept until they expire, so a replay answers the blanked session",
         kept="until they expire (30 s for the form, 24 h for the API), then deleted",
         erase=core.erase_idempotency,
         retain=core.retain_idempotency,

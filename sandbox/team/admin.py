@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from sandbox.team import erasure
+from sandbox.team.forms import TesterForm
 from sandbox.team.models import (
     AutoRenew,
     ErasedKapsoSession,
@@ -28,6 +29,9 @@ class TesterAdmin(admin.ModelAdmin):
     search_fields = ["name", "phone_number", "email"]
     inlines = [AutoRenewInline]
     actions = ["erase"]
+    # The roster's form: the phone is stored in E.164 as everywhere else, so erasure (which
+    # looks numbers up as E.164) finds it. Django's default form saved it as typed.
+    form = TesterForm
 
     @admin.action(description="Erase selected testers everywhere (phone, e-mail, sessions)")
     def erase(self, request, queryset) -> None:

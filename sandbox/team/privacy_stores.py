@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 
 from sandbox import privacy
+from sandbox.phones import InvalidPhoneNumber, normalize_phone
 from sandbox.privacy.core_stores import ERASED, mentions
 from sandbox.team.models import ErasedKapsoSession, ErasureLog, OnboardingPair, Reminder, Tester
 
@@ -22,10 +24,18 @@ def find_testers(person: privacy.Person) -> None:
     )
     for tester in rows:
         person.tester_ids.add(tester.pk)
-        person.phone = person.phone or tester.phone_number
+        person.phone = person.phone or _e164(tester.phone_number)
         person.names.add(tester.name)
         if tester.email:
             person.emails.add(tester.email)
+
+
+def _e164(phone: str) -> str:
+    """Rows written before the admin normalised phones may hold one as typed."""
+    try:
+        return normalize_phone(phone, settings.PHONE_DEFAULT_REGION)
+    except InvalidPhoneNumber:
+        return phone
 
 
 def erase_testers(person: privacy.Person) -> int:
@@ -122,6 +132,12 @@ STORES = (
         erase=erase_reminders,
         export=export_reminders,
         retain=retain_reminders,
+    ),
+    privacy.Store(
+        name="job queue",
+        holds="job names and batch ids (no personal data): jobs read the rest from the database",
+        erased="nothing to erase",
+        kept="until the job runs",
     ),
     privacy.Store(
         name="onboarding errors",
