@@ -41,8 +41,14 @@ _DIGITS_IN_VALUE = 7
 
 
 def _looks_personal(value: str) -> bool:
-    decoded = unquote_plus(value)
-    if "@" in decoded:
+    # Decoded until it stops changing: a login redirect's `next=` carries the original
+    # query string encoded once more (`next=/sessions/%3Fphone%3D%252B44…`).
+    decoded = value
+    for _ in range(4):
+        decoded, before = unquote_plus(decoded), decoded
+        if decoded == before:
+            break
+    if "@" in decoded or (decoded != value and redact_personal(decoded) != decoded):
         return True
     digits = sum(ch.isdigit() for ch in decoded)
     return digits >= _DIGITS_IN_VALUE and not re.search(r"[^\d\s().+-]", decoded)

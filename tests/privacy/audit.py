@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.sessions.backends.db import SessionStore
@@ -89,3 +92,23 @@ def queue_hits(needles: dict[str, str]) -> list[str]:
 
 def text_hits(where: str, text: str, needles: dict[str, str]) -> list[str]:
     return sorted({f"{where}: {what} ({n})" for n, what in needles.items() if _has(text, n)})
+
+
+@contextmanager
+def development_server() -> Iterator[str]:
+    """The development server's own request handler (`make run`), on a free port, so its
+    request lines (query strings included) reach the configured log handler."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
+
+    server = WSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
+    # WSGIHandler itself: get_wsgi_application() would run django.setup() again, which
+    # configures logging anew and detaches the handler the test reads.
+    server.set_app(WSGIHandler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
