@@ -48,8 +48,8 @@ def _looks_personal(value: str) -> bool:
         decoded, before = unquote_plus(decoded), decoded
         if decoded == before:
             break
-    if "@" in decoded or (decoded != value and redact_personal(decoded) != decoded):
-        return True
+        if "@" in decoded or redact_personal(decoded) != decoded:
+            return True
     digits = sum(ch.isdigit() for ch in decoded)
     return digits >= _DIGITS_IN_VALUE and not re.search(r"[^\d\s().+-]", decoded)
 

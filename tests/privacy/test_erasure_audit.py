@@ -77,7 +77,8 @@ def seed(kapso, agents, client, root) -> tuple[Tester, audit.Needles, str]:
     assert client.get(f"/share/{share}/").status_code == 200
     api = Api(make_token(root))
     body = {"phone_number": TYPED, "agent_id": ids[2]}
-    assert api.post("/api/v1/sessions/ensure", body, key=KEY).status_code == 201
+    made = api.post("/api/v1/sessions/ensure", body, key=KEY)
+    assert made.status_code == 201, made.content
     api.get("/api/v1/sessions", {"phone": PHONE})
     with audit.development_server() as url:  # request lines, as `make run` logs them
         for path in ("/sessions/", "/api/v1/sessions", "/team/testers/"):

@@ -124,9 +124,10 @@ def test_retention_blanks_ended_sessions_deletes_old_attempts_and_sync_keeps_the
     assert log.kind == "retention" and "sandbox sessions: 2" in log.detail
     assert not FailedSessionAttempt.objects.filter(pk=attempt.pk).exists()
     assert SandboxSession.objects.count() == 4  # rows stay
-    assert set(
-        SandboxSession.objects.filter(phone_number="").values_list("kapso_id", flat=True)
-    ) == old_ids
+    assert (
+        set(SandboxSession.objects.filter(phone_number="").values_list("kapso_id", flat=True))
+        == old_ids
+    )
     sync_kapso()
     assert not SandboxSession.objects.filter(phone_number=ann.phone_number).exists()
 
