@@ -16,13 +16,9 @@ if [ -z "${SECRET_KEY:-}" ]; then
   export SECRET_KEY
 fi
 
-# The key of the keyed hashes that recognise erased phone numbers (PRIVACY_HASH_KEY):
-# made once into the local .env, like the first admin's password it is generated, not typed.
-# Rotating it forgets which numbers were erased (README, "Personal data").
-if [ -z "${PRIVACY_HASH_KEY:-}" ] && ! { [ -f .env ] && grep -Eq '^[[:space:]]*PRIVACY_HASH_KEY=.' .env; }; then
-  echo "PRIVACY_HASH_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env
-  echo "Generated PRIVACY_HASH_KEY into .env."
-fi
+# The key of the keyed hashes that recognise erased phone numbers (PRIVACY_HASH_KEY) is
+# generated once into the local .env, as the first admin's password is generated: see
+# `ensure_privacy_key` below. Rotating it forgets which numbers were erased (README).
 
 pids=()
 cleanup() {
@@ -56,6 +52,7 @@ fi
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py ensure_superuser
+"$PY" manage.py ensure_privacy_key
 # The job worker (bulk onboarding, reminders, refresh, sync): the queue is a SQLite file in
 # var/ unless TEAM_QUEUE_URL says otherwise.
 "$PY" manage.py team_worker &

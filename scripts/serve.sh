@@ -30,11 +30,6 @@ if ! has_env_or_dotenv SECRET_KEY; then
   echo "WARNING: SECRET_KEY is not set; using the generated one kept in var/secret_key." >&2
   echo "         Set SECRET_KEY in the environment or .env for a real deployment." >&2
 fi
-if ! has_env_or_dotenv PRIVACY_HASH_KEY; then
-  # The key of the keyed hashes that recognise erased phone numbers: made once, kept in .env.
-  echo "PRIVACY_HASH_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')" >> .env
-  echo "NOTE: generated PRIVACY_HASH_KEY into .env (keep it: rotating it forgets erasures)." >&2
-fi
 if ! has_env_or_dotenv ALLOWED_HOSTS; then
   echo "WARNING: ALLOWED_HOSTS is not set, so only 127.0.0.1 and localhost are answered." >&2
   echo "         Set ALLOWED_HOSTS=your.host.name (and CSRF_TRUSTED_ORIGINS behind TLS)." >&2
@@ -67,6 +62,8 @@ PYTHON
 "$PY" manage.py migrate --noinput
 "$PY" manage.py collectstatic --noinput --verbosity 0
 "$PY" manage.py ensure_superuser
+# Its own key for the keyed hashes of erased phone numbers, written once into .env.
+"$PY" manage.py ensure_privacy_key
 echo
 echo "  Dashboard: http://${HOST}:${PORT}/   (health: http://${HOST}:${PORT}/healthz)"
 echo
