@@ -20,6 +20,7 @@ test: $(STAMP) $(AXE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # Production-style: gunicorn (WEB_CONCURRENCY workers), DEBUG off, collectstatic, migrate.

@@ -10,7 +10,8 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 
-from sandbox.kapso import KapsoError, KapsoRateLimitedError, with_rate_limit_waits
+from sandbox.errors import KapsoError, KapsoRateLimitedError
+from sandbox.gateway import with_rate_limit_waits
 from sandbox.sessions import sandbox_session_refresh
 
 CSV_COLUMNS = (

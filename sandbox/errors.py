@@ -2,11 +2,17 @@
 
 Views and the API show `message` as it is, beside a `KapsoError`'s. Each is raised where
 the fact is known and never edited afterwards.
+
+It also re-exports the Kapso client's error kinds under their own names: a door (a view,
+the API, the admin, a command) takes them from here, because the import contracts
+(pyproject.toml) forbid a door to import `sandbox.kapso` itself.
 """
 
 from __future__ import annotations
 
-from sandbox.kapso import KapsoError
+# Every error kind of the client (sandbox.kapso.errors.__all__), for the doors.
+from sandbox.kapso.errors import *  # noqa: F403
+from sandbox.kapso.errors import KapsoError
 
 
 class ServiceError(Exception):

@@ -4,6 +4,10 @@ with the shared budget (`sandbox/kapso/quota.py`) kept in the shared cache.
 `sandbox.kapso` knows nothing of Django; this module reads the settings, keeps one client
 per thread and configuration (connections are reused across requests), and says who is
 asking: `person(user)`, `watcher(user)` or `kapso.quota.BACKGROUND`.
+
+A door may not import `sandbox.kapso` (pyproject.toml's contracts), so the budget's words a
+door needs are re-exported here under their own names: `Caller`, `Priority`, `BACKGROUND`,
+and `with_rate_limit_waits` (waiting out Kapso's 429 within a deadline).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.core.cache import cache
 from django.views.decorators.debug import sensitive_variables
 
 from sandbox.counters import count_up
-from sandbox.kapso import KapsoClient
+from sandbox.kapso import KapsoClient, with_rate_limit_waits
 from sandbox.kapso.quota import (
     BACKGROUND,
     Caller,
@@ -30,7 +34,16 @@ from sandbox.kapso.quota import (
 
 _local = threading.local()
 
-__all__ = ["BACKGROUND", "get_client", "person", "quota", "watcher"]
+__all__ = [
+    "BACKGROUND",
+    "Caller",
+    "Priority",
+    "get_client",
+    "person",
+    "quota",
+    "watcher",
+    "with_rate_limit_waits",
+]
 
 
 def person(user) -> Caller:

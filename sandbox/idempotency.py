@@ -99,37 +99,57 @@ def claim(
     mine = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key)
     while True:
         mine.filter(expires_at__lte=timezone.now()).delete()
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user,
-                    scope=scope,
-                    key=key,
-                    fingerprint=fingerprint,
-                    expires_at=timezone.now() + pending_for,
-                )
+        record = _insert(
+            user=user, scope=scope, key=key, fingerprint=fingerprint, pending_for=pending_for
+        )
+        if record is not None:
             return Claim(record, window)
-        except IntegrityError:
-            record = mine.select_related("session").first()
+        record = mine.select_related("session").first()
         # None: ended and deleted between the insert and the read; wait, then try again.
-        if record is not None and record.fingerprint != fingerprint:
-            raise IdempotencyKeyReused(
-                "This idempotency key was already used for a different request; use a new "
-                "key for a new request."
-            )
-        if record is not None and record.state == IdempotencyRecord.DONE and record.session:
-            return Prior(record.session, record.response_status)
-        if record is not None and record.state == IdempotencyRecord.UNKNOWN:
-            left = (record.expires_at - timezone.now()).total_seconds()
-            seconds = max(1, math.ceil(left))
-            raise RepeatOfUnknown(
-                f"{record.error_message} Wait {seconds} s before asking again, so a second "
-                "session is not made by mistake.",
-                retry_after=seconds,
-            )
+        prior = _answer_repeat(record, fingerprint) if record is not None else None
+        if prior is not None:
+            return prior
         if time.monotonic() > give_up_at:
             raise CreateInProgress(
                 "The same session is still being created in another tab or request; "
                 "look in the history in a moment."
             )
         time.sleep(POLL_SECONDS)
+
+
+def _insert(
+    *, user, scope: str, key: str, fingerprint: str, pending_for: timedelta
+) -> IdempotencyRecord | None:
+    """This request's pending row if it wins the key; None if another request holds it."""
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(
+                user=user,
+                scope=scope,
+                key=key,
+                fingerprint=fingerprint,
+                expires_at=timezone.now() + pending_for,
+            )
+    except IntegrityError:
+        return None
+
+
+def _answer_repeat(record: IdempotencyRecord, fingerprint: str) -> Prior | None:
+    """A repeat's answer from the row that holds its key: the finished request's `Prior`,
+    a refusal (raised), or None while that request is still pending."""
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            "This idempotency key was already used for a different request; use a new "
+            "key for a new request."
+        )
+    if record.state == IdempotencyRecord.DONE and record.session:
+        return Prior(record.session, record.response_status)
+    if record.state == IdempotencyRecord.UNKNOWN:
+        left = (record.expires_at - timezone.now()).total_seconds()
+        seconds = max(1, math.ceil(left))
+        raise RepeatOfUnknown(
+            f"{record.error_message} Wait {seconds} s before asking again, so a second "
+            "session is not made by mistake.",
+            retry_after=seconds,
+        )
+    return None

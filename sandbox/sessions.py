@@ -108,17 +108,7 @@ def sandbox_session_create(
     - Otherwise the failure is recorded as a FailedSessionAttempt and raised: the client's
       `KapsoError`, or `CreateOutcomeUnknown` when Kapso may have made it all the same.
     """
-    asked = idempotency.fingerprint(phone_number, agent_id, renewed_from.pk if renewed_from else "")
-    claim = idempotency.claim(
-        user=user,
-        scope=FORM_SCOPE,
-        key=asked,
-        fingerprint=asked,
-        window=timedelta(seconds=DUPLICATE_WINDOW_SECONDS),
-        pending_for=timedelta(
-            seconds=settings.KAPSO_TIMEOUT + lost_creates.LOOKUP_TIMEOUT_SECONDS + 5
-        ),
-    )
+    claim = _claim_double_submit(user, phone_number, agent_id, renewed_from)
     if isinstance(claim, idempotency.Prior):
         return CreateOutcome(claim.session, "duplicate")
     try:
@@ -136,6 +126,23 @@ def sandbox_session_create(
         raise
     claim.complete(session)
     return CreateOutcome(session, how)
+
+
+def _claim_double_submit(
+    user, phone_number: str, agent_id: str, renewed_from: SandboxSession | None
+) -> idempotency.Claim | idempotency.Prior:
+    """The same user, phone, agent (and renewal) within the window is one request."""
+    asked = idempotency.fingerprint(phone_number, agent_id, renewed_from.pk if renewed_from else "")
+    return idempotency.claim(
+        user=user,
+        scope=FORM_SCOPE,
+        key=asked,
+        fingerprint=asked,
+        window=timedelta(seconds=DUPLICATE_WINDOW_SECONDS),
+        pending_for=timedelta(
+            seconds=settings.KAPSO_TIMEOUT + lost_creates.LOOKUP_TIMEOUT_SECONDS + 5
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -100,58 +100,77 @@ def _store_page(
     gone = erased.erased_items(items)  # erased here: never stored again
     items = [item for item in items if item.id not in gone]
     existing = SandboxSession.objects.in_bulk([item.id for item in items], field_name="kapso_id")
-    to_create: list[SandboxSession] = []
-    to_update: list[SandboxSession] = []
     with transaction.atomic():
-        for item in items:
-            agent = _agent_for(item.agent, agents)
-            current = existing.get(item.id)
-            if (
-                current is not None
-                and current.raw_payload == item.raw
-                and current.agent_id == agent.pk
-            ):
-                report.unchanged += 1
-                continue
-            values = _session_values(item, agent, now)
-            if current is None:
-                created_at = item.created_at or now
-                to_create.append(SandboxSession(kapso_id=item.id, created_at=created_at, **values))
-            else:
-                for name, value in values.items():
-                    setattr(current, name, value)
-                to_update.append(current)
-        unowned = [
-            existing[item.id]
-            for item in items
-            if item.id in existing and existing[item.id].created_by_id is None
-        ]
-        for attempt, kapso_id in _attribute_lost_creates(unowned):
-            # Stored earlier without a creator (a sync got there before the failure was
-            # recorded): now it is the teammate's.
-            session = existing[kapso_id]
-            session.save(update_fields=["created_by", "requested_agent_id"])
-            attempt.session = session
-            attempt.save(update_fields=["session"])
+        to_create, to_update = _sort_page(items, existing, agents, now, report)
+        _attribute_unowned(items, existing)
         if to_create:
-            claimed = _attribute_lost_creates(to_create)
-            # A session the dashboard created meanwhile wins its creator; Kapso's data wins
-            # the rest.
-            SandboxSession.objects.bulk_create(
-                to_create,
-                update_conflicts=True,
-                unique_fields=["kapso_id"],
-                update_fields=list(SESSION_FIELDS),
-            )
-            for attempt, kapso_id in claimed:
-                attempt.session = SandboxSession.objects.get(kapso_id=kapso_id)
-                attempt.save(update_fields=["session"])
+            _create_all(to_create)
         if to_update:
             SandboxSession.objects.bulk_update(to_update, [*SESSION_FIELDS, "updated_at"])
     if to_create or to_update:
         history.bump()
     report.created += len(to_create)
     report.updated += len(to_update)
+
+
+def _sort_page(
+    items: list[types.SandboxSession],
+    existing: dict[str, SandboxSession],
+    agents: dict[str, Agent],
+    now: datetime,
+    report: SyncReport,
+) -> tuple[list[SandboxSession], list[SandboxSession]]:
+    """The page's sessions to create and (with Kapso's values set) to update; the
+    unchanged ones are only counted."""
+    to_create: list[SandboxSession] = []
+    to_update: list[SandboxSession] = []
+    for item in items:
+        agent = _agent_for(item.agent, agents)
+        current = existing.get(item.id)
+        if current is not None and current.raw_payload == item.raw and current.agent_id == agent.pk:
+            report.unchanged += 1
+            continue
+        values = _session_values(item, agent, now)
+        if current is None:
+            created_at = item.created_at or now
+            to_create.append(SandboxSession(kapso_id=item.id, created_at=created_at, **values))
+        else:
+            for name, value in values.items():
+                setattr(current, name, value)
+            to_update.append(current)
+    return to_create, to_update
+
+
+def _attribute_unowned(
+    items: list[types.SandboxSession], existing: dict[str, SandboxSession]
+) -> None:
+    unowned = [
+        existing[item.id]
+        for item in items
+        if item.id in existing and existing[item.id].created_by_id is None
+    ]
+    for attempt, kapso_id in _attribute_lost_creates(unowned):
+        # Stored earlier without a creator (a sync got there before the failure was
+        # recorded): now it is the teammate's.
+        session = existing[kapso_id]
+        session.save(update_fields=["created_by", "requested_agent_id"])
+        attempt.session = session
+        attempt.save(update_fields=["session"])
+
+
+def _create_all(to_create: list[SandboxSession]) -> None:
+    claimed = _attribute_lost_creates(to_create)
+    # A session the dashboard created meanwhile wins its creator; Kapso's data wins
+    # the rest.
+    SandboxSession.objects.bulk_create(
+        to_create,
+        update_conflicts=True,
+        unique_fields=["kapso_id"],
+        update_fields=list(SESSION_FIELDS),
+    )
+    for attempt, kapso_id in claimed:
+        attempt.session = SandboxSession.objects.get(kapso_id=kapso_id)
+        attempt.save(update_fields=["session"])
 
 
 def _attribute_lost_creates(sessions: list[SandboxSession]) -> list[tuple]:

@@ -191,34 +191,12 @@ def start_process(
     """
     if (announce is None) == (listen is None):
         raise ValueError("give exactly one of announce= and listen=")
-    if log is None:
-        handle, name = tempfile.mkstemp(prefix="server-", suffix=".log")
-        os.close(handle)
-        log_path, remove_log = Path(name), True
-    else:
-        log_path, remove_log = Path(log), False
-    child_env = dict(os.environ if env is None else env)
-    child_env.setdefault("PYTHONUNBUFFERED", "1")
+    log_path, remove_log = _log_file(log)
     deadline = time.monotonic() + timeout
-    with log_path.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - the caller's own command, no shell
-            list(cmd),
-            cwd=cwd,
-            env=child_env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            pass_fds=(listen.fileno(),) if listen is not None else (),
-        )
+    process = _spawn(cmd, cwd=cwd, env=env, log_path=log_path, listen=listen)
     running = Running(process, "", log_path, remove_log=remove_log)
     try:
-        if listen is not None:
-            host, port = listen.getsockname()[:2]
-            listen.close()
-            running.url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-        else:
-            running.url = _announced(running, re.compile(announce or ""), deadline)
+        running.url = _where_it_listens(running, announce, listen, deadline)
         wait_http(
             running.url + ready_path,
             timeout=max(0.0, deadline - time.monotonic()),
@@ -231,6 +209,44 @@ def start_process(
             raise ServerError(message) from None
         raise
     return running
+
+
+def _log_file(log: str | Path | None) -> tuple[Path, bool]:
+    """Where the child's output goes, and whether `stop()` removes it (a temporary file)."""
+    if log is not None:
+        return Path(log), False
+    handle, name = tempfile.mkstemp(prefix="server-", suffix=".log")
+    os.close(handle)
+    return Path(name), True
+
+
+def _spawn(cmd: Sequence[str], *, cwd, env, log_path: Path, listen) -> subprocess.Popen:
+    """`cmd` in a process group of its own, its output in `log_path`, unbuffered."""
+    child_env = dict(os.environ if env is None else env)
+    child_env.setdefault("PYTHONUNBUFFERED", "1")
+    with log_path.open("wb") as out:
+        return subprocess.Popen(  # noqa: S603 - the caller's own command, no shell
+            list(cmd),
+            cwd=cwd,
+            env=child_env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            pass_fds=(listen.fileno(),) if listen is not None else (),
+        )
+
+
+def _where_it_listens(
+    running: Running, announce: str | None, listen: socket.socket | None, deadline: float
+) -> str:
+    """The server's base URL: the inherited socket's address (this copy is then closed),
+    or what the child announces in its output."""
+    if listen is None:
+        return _announced(running, re.compile(announce or ""), deadline)
+    host, port = listen.getsockname()[:2]
+    listen.close()
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def start_emulator(

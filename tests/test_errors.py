@@ -41,3 +41,17 @@ def test_an_unknown_outcome_keeps_the_kapso_error_that_lost_the_answer():
 def test_views_catch_kapsos_errors_and_ours_and_nothing_else():
     assert set(USER_FACING_ERRORS) == {KapsoError, ServiceError}
     assert not isinstance(ValueError("bug"), USER_FACING_ERRORS)
+
+
+def test_the_kapso_error_kinds_are_the_clients_own_under_the_same_names():
+    # Doors take them from here (they may not import sandbox.kapso): the very same classes,
+    # so an `except` or an `isinstance` in a door catches what the client raises.
+    from sandbox import errors, kapso
+
+    kinds = kapso.errors.__all__
+    assert len(kinds) == 13 and "KapsoBudgetUnavailable" in kinds
+    for name in kinds:
+        kind = getattr(kapso.errors, name)
+        assert issubclass(kind, KapsoError)
+        assert getattr(errors, name) is kind and getattr(kapso, name) is kind, name
+        assert name in kapso.__all__

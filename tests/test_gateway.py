@@ -46,3 +46,12 @@ def test_callers_say_who_asks_and_how_urgently(alice, bob):
     assert watcher(alice).priority == Priority.WATCH
     # The same person's form and pages share one identity; two people never do.
     assert person(alice).who == watcher(alice).who != person(bob).who
+
+
+def test_the_budgets_words_a_door_needs_are_the_clients_own():
+    # Doors take them from here (they may not import sandbox.kapso).
+    from sandbox import gateway, kapso
+
+    for name in ("Caller", "Priority", "BACKGROUND", "with_rate_limit_waits"):
+        assert getattr(gateway, name) is getattr(kapso, name), name
+        assert name in gateway.__all__

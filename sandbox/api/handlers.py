@@ -17,8 +17,7 @@ from ninja.errors import HttpError, ValidationError
 from sandbox.api import problems
 from sandbox.api.problems import ApiProblem
 from sandbox.api.tokens import TokenRefused
-from sandbox.errors import ServiceError
-from sandbox.kapso import KapsoError
+from sandbox.errors import KapsoError, ServiceError
 from sandbox.web.outages import CACHE_DOWN, DATABASE_DOWN, what_is_down
 
 logger = logging.getLogger(__name__)

@@ -17,13 +17,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
-from sandbox.errors import CreateInProgress, CreateOutcomeUnknown, ServiceError
-from sandbox.kapso import (
+from sandbox.errors import (
+    CreateInProgress,
+    CreateOutcomeUnknown,
     KapsoBudgetUnavailable,
     KapsoError,
     KapsoQuotaError,
     KapsoRateLimitedError,
     KapsoTimeoutError,
+    ServiceError,
 )
 from sandbox.sessions import DUPLICATE_WINDOW_SECONDS
 

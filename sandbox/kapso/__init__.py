@@ -8,46 +8,20 @@ No Django models and no settings in here; `sandbox.gateway` builds a client from
 Every failure is a `KapsoError` (errors.py) with a message fit to show a person.
 """
 
-from sandbox.kapso import types
+from sandbox.kapso import errors, types
 from sandbox.kapso.client import KapsoClient
-from sandbox.kapso.errors import (
-    KapsoAuthError,
-    KapsoBudgetUnavailable,
-    KapsoConfigurationError,
-    KapsoConnectionError,
-    KapsoError,
-    KapsoNotFoundError,
-    KapsoQuotaError,
-    KapsoRateLimitedError,
-    KapsoResponseError,
-    KapsoServerError,
-    KapsoTimeoutError,
-    KapsoUnavailableError,
-    KapsoValidationError,
-)
+from sandbox.kapso.errors import *  # noqa: F403 - the error kinds, listed once in errors.__all__
 from sandbox.kapso.quota import BACKGROUND, Caller, Priority, Quota, QuotaPolicy
 from sandbox.kapso.retry import with_rate_limit_waits
 
 __all__ = [
     "BACKGROUND",
     "Caller",
-    "KapsoAuthError",
-    "KapsoBudgetUnavailable",
     "KapsoClient",
-    "KapsoConfigurationError",
-    "KapsoConnectionError",
-    "KapsoError",
-    "KapsoNotFoundError",
-    "KapsoQuotaError",
-    "KapsoRateLimitedError",
-    "KapsoResponseError",
-    "KapsoServerError",
-    "KapsoTimeoutError",
-    "KapsoUnavailableError",
-    "KapsoValidationError",
     "Priority",
     "Quota",
     "QuotaPolicy",
     "types",
     "with_rate_limit_waits",
+    *errors.__all__,
 ]

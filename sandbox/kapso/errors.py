@@ -14,6 +14,24 @@ from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+# The kinds a caller may catch, listed once: `sandbox.kapso` and `sandbox.errors` (for the
+# doors, which may not import this package) re-export exactly these.
+__all__ = [
+    "KapsoAuthError",
+    "KapsoBudgetUnavailable",
+    "KapsoConfigurationError",
+    "KapsoConnectionError",
+    "KapsoError",
+    "KapsoNotFoundError",
+    "KapsoQuotaError",
+    "KapsoRateLimitedError",
+    "KapsoResponseError",
+    "KapsoServerError",
+    "KapsoTimeoutError",
+    "KapsoUnavailableError",
+    "KapsoValidationError",
+]
+
 DEFAULT_RETRY_AFTER = 60
 # A gateway's error says nothing about whether Kapso behind it did the work.
 GATEWAY_MAYBE_SENT = frozenset({502, 504})

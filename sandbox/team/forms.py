@@ -8,16 +8,25 @@ from sandbox.team.models import Tester
 from sandbox.team.roster import MAX_BYTES
 
 
+def pasted_list(label: str, *, rows: int, help_text: str) -> forms.CharField:
+    """A box to paste testers into, one a line (roster.py reads it), as an optional field."""
+    return forms.CharField(
+        required=False,
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 class RosterImportForm(forms.Form):
     file = forms.FileField(
         required=False,
         label="CSV file",
         help_text="name, phone, email per line; commas or semicolons; a header row is fine.",
     )
-    pasted = forms.CharField(
-        required=False,
-        label="Or paste a list",
-        widget=forms.Textarea(attrs={"rows": 6}),
+    pasted = pasted_list(
+        "Or paste a list",
+        rows=6,
         help_text="One tester a line: name, phone, email (e-mail optional).",
     )
 
@@ -59,10 +68,9 @@ class OnboardForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Testers",
     )
-    pasted = forms.CharField(
-        required=False,
-        label="Or paste phones",
-        widget=forms.Textarea(attrs={"rows": 4}),
+    pasted = pasted_list(
+        "Or paste phones",
+        rows=4,
         help_text="name, phone, email per line, or just a phone: they join the roster.",
     )
     agents = forms.MultipleChoiceField(

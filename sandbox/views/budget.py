@@ -8,8 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from sandbox.gateway import quota
-from sandbox.kapso.quota import Priority
+from sandbox.gateway import Priority, quota
 
 
 @staff_member_required

@@ -10,10 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from sandbox import agents, sessions
 from sandbox.access import sessions_visible_to
-from sandbox.errors import USER_FACING_ERRORS
+from sandbox.errors import USER_FACING_ERRORS, KapsoBudgetUnavailable
 from sandbox.forms import SandboxSessionForm
 from sandbox.gateway import watcher
-from sandbox.kapso import KapsoBudgetUnavailable
 
 RECENT_SESSIONS = 5
 

@@ -16,7 +16,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
-from sandbox.kapso import KapsoBudgetUnavailable
+from sandbox.errors import KapsoBudgetUnavailable
 
 logger = logging.getLogger(__name__)
 

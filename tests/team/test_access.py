@@ -31,3 +31,28 @@ def test_batches_are_for_managers_only(alice, charlie, make_testers):
     batch = onboarding.batch_start(user=charlie, testers=make_testers(1), agent_ids=["a"])
     assert list(access.batches_visible_to(charlie)) == [batch]
     assert not access.batches_visible_to(alice).exists()
+
+
+def test_a_manager_page_checks_the_method_then_the_person_and_is_never_cached(alice, charlie):
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from sandbox.team.access import manager_page
+
+    @manager_page("GET")
+    def page(request, pk):
+        return HttpResponse(f"page {pk}")
+
+    def ask(method, user):
+        request = getattr(RequestFactory(), method)("/team/x/")
+        request.user = user
+        return page(request, 7)
+
+    refused = ask("post", alice)  # the method first: a 405, not a 403, for anyone
+    assert refused.status_code == 405 and "no-cache" in refused["Cache-Control"]
+    with pytest.raises(PermissionDenied):
+        ask("get", alice)
+    shown = ask("get", charlie)
+    assert shown.content == b"page 7" and "no-store" in shown["Cache-Control"]
+    assert page.__name__ == "page"

@@ -14,6 +14,7 @@ from pydantic import WithJsonSchema
 from sandbox import history, sessions
 from sandbox.api import idempotent
 from sandbox.api.auth import require_write
+from sandbox.api.models import ApiToken
 from sandbox.api.origins import record_origin
 from sandbox.api.present import session_out
 from sandbox.api.problems import ApiProblem
@@ -56,19 +57,16 @@ def ensure(
     response: HttpResponse,
     idempotency_key: IdempotencyKey | None = IDEMPOTENCY_KEY,
 ):
-    only_query(request)
-    token = require_write(request)
+    token = _writer(request)
     phone = _phone(payload.phone_number)
 
-    def work():
+    def make():
         ensured = ensure_session(
             user=request.user, phone_number=phone, agent_id=payload.agent_id.strip()
         )
-        if ensured.made:
-            record_origin(ensured.session, token)
-        return ensured.session, 201 if ensured.made else 200, ensured.how
+        return ensured.session, ensured.made, ensured.how
 
-    return _answer(request, response, idempotent.once(request, idempotency_key, work))
+    return _made_once(request, response, idempotency_key, token, make)
 
 
 @router.get(
@@ -142,16 +140,32 @@ def renew(
     response: HttpResponse,
     idempotency_key: IdempotencyKey | None = IDEMPOTENCY_KEY,
 ):
-    only_query(request)
-    token = require_write(request)
+    token = _writer(request)
     old = visible_session(request, session_id)
 
-    def work():
+    def make():
         outcome = sessions.sandbox_session_renew(session=old, user=request.user)
         made = outcome.how != "duplicate"
+        return outcome.session, made, outcome.how if made else "reused"
+
+    return _made_once(request, response, idempotency_key, token, make)
+
+
+def _writer(request: HttpRequest) -> ApiToken:
+    """A write operation takes no query parameters and needs a token that may create."""
+    only_query(request)
+    return require_write(request)
+
+
+def _made_once(request: HttpRequest, response: HttpResponse, idempotency_key, token, make):
+    """`make()` at most once per key. A session it made (201) is recorded as the token's;
+    one it found (200) keeps its own maker."""
+
+    def work():
+        session, made, how = make()
         if made:
-            record_origin(outcome.session, token)
-        return outcome.session, 201 if made else 200, outcome.how if made else "reused"
+            record_origin(session, token)
+        return session, 201 if made else 200, how
 
     return _answer(request, response, idempotent.once(request, idempotency_key, work))
 

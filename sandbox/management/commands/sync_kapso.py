@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sandbox.kapso import KapsoError
+from sandbox.errors import KapsoError
 from sandbox.sync import SyncReport, sync_kapso
 
 BAR_WIDTH = 30

@@ -12,7 +12,7 @@ from sandbox.errors import USER_FACING_ERRORS
 from sandbox.models import Agent
 from sandbox.sessions import sandbox_session_create
 from sandbox.team import jobs, matrix, onboarding
-from sandbox.team.access import can_manage_team, require_manager, testers_visible_to
+from sandbox.team.access import can_manage_team, manager_page, testers_visible_to
 from sandbox.team.forms import RenewExpiringForm
 
 
@@ -75,10 +75,8 @@ def cell_action(request: HttpRequest) -> HttpResponse:
     return redirect(outcome.session.get_absolute_url())
 
 
-@never_cache
-@require_POST
+@manager_page("POST")
 def renew_expiring(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)
     form = RenewExpiringForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a number of hours from 1 to 48.")

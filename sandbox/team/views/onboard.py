@@ -5,12 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sandbox.models import Agent
 from sandbox.team import jobs, onboarding, roster
-from sandbox.team.access import batches_visible_to, require_manager
+from sandbox.team.access import batches_visible_to, manager_page
 from sandbox.team.forms import OnboardForm
 from sandbox.team.matrix import team_agents
 from sandbox.team.models import OnboardingBatch, PairState, Tester
@@ -19,10 +17,8 @@ from sandbox.team.workers import worker_status
 FAILURES_SHOWN = 200
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+@manager_page("GET", "POST")
 def onboard(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)
     agents = team_agents()
     form = OnboardForm(request.POST or None, testers=Tester.objects.all(), agents=agents)
     report = None
@@ -99,26 +95,20 @@ def _progress(batch: OnboardingBatch) -> dict:
     }
 
 
-@never_cache
-@require_GET
+@manager_page("GET")
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request.user)
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     return render(request, "team/batch.html", {"batch": batch, "p": _progress(batch)})
 
 
-@never_cache
-@require_GET
+@manager_page("GET")
 def batch_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    require_manager(request.user)
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     return JsonResponse(_progress(batch))
 
 
-@never_cache
-@require_POST
+@manager_page("POST")
 def batch_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request.user)
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     count = onboarding.retry_failed(batch)
     if count:

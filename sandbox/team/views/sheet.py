@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from sandbox.phones import format_phone
 from sandbox.presenters import inline_qr
-from sandbox.team.access import batches_visible_to, require_manager
+from sandbox.team.access import batches_visible_to, manager_page
 from sandbox.team.models import DONE_STATES
 
 
-@never_cache  # phone numbers and codes
-@require_GET
+@manager_page("GET")  # phone numbers and codes
 def batch_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request.user)
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     pairs = (
         batch.pairs.filter(state__in=DONE_STATES, session__isnull=False, tester__isnull=False)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from sandbox.team import erasure, roster
-from sandbox.team.access import require_manager
+from sandbox.team.access import manager_page
 from sandbox.team.forms import AutoRenewForm, RosterImportForm, TesterForm
 from sandbox.team.matrix import team_agents
 from sandbox.team.models import AutoRenew, Tester
@@ -18,10 +16,8 @@ from sandbox.team.models import AutoRenew, Tester
 REPORT_LINES_SHOWN = 500
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+@manager_page("GET", "POST")
 def tester_list(request: HttpRequest) -> HttpResponse:
-    require_manager(request.user)
     import_form = RosterImportForm()
     add_form = TesterForm()
     report = None
@@ -60,10 +56,8 @@ def tester_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+@manager_page("GET", "POST")
 def tester_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request.user)
     tester = get_object_or_404(Tester, pk=pk)
     agents = team_agents()
     chosen = list(AutoRenew.objects.filter(tester=tester).values_list("agent_id", flat=True))
@@ -92,10 +86,8 @@ def tester_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
+@manager_page("GET", "POST")
 def tester_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request.user)
     tester = get_object_or_404(Tester, pk=pk)
     if request.method == "POST":
         log = erasure.erase_tester(tester, by=request.user)
