@@ -5,7 +5,6 @@ later, and the form, work as for anyone)."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from sandbox import privacy
 from sandbox.agents import agent_list_refresh
@@ -61,15 +60,3 @@ def test_a_tester_erased_through_the_service_takes_their_phone_with_them(agent, 
     done = privacy.erase(privacy.Person(tester_ids={tester.pk}), door="test")
     assert done["testers"] == 1 and done["sandbox sessions"] == 1
     assert ErasedPhone.objects.filter(digest=phone_hash(PHONE)).exists()
-
-
-def test_erase_phone_command_says_what_it_did_without_repeating_the_number(agent, alice):
-    sandbox_session_create(user=alice, phone_number=PHONE, agent_id=agent.kapso_id)
-    from io import StringIO
-
-    out = StringIO()
-    call_command("erase_phone", "+1 415 555 2690", stdout=out)
-    assert "sandbox sessions: 1" in out.getvalue() and "Kapso keeps its own copy" in out.getvalue()
-    assert "2690" not in out.getvalue()
-    with pytest.raises(CommandError, match="phone number"):
-        call_command("erase_phone", "not a number")

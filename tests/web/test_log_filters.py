@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -161,28 +160,3 @@ def test_the_console_handler_redacts_request_lines():
             '"%s" %s %s', "GET /sessions/?phone=%2B14155552671 HTTP/1.1", "200", "12"
         )
     assert "14155552671" not in out.getvalue() and "phone=[redacted]" in out.getvalue()
-
-
-def test_gunicorns_access_log_is_redacted_by_the_logger_class_make_serve_names():
-    from datetime import timedelta
-    from types import SimpleNamespace
-
-    from gunicorn.config import Config
-
-    from sandbox.web.gunicorn_logging import RedactingLogger
-
-    script = (Path(__file__).resolve().parents[2] / "scripts" / "serve.sh").read_text()
-    assert "--logger-class sandbox.web.gunicorn_logging.RedactingLogger" in script
-    logger = RedactingLogger(Config())
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "RAW_URI": "/sessions/?phone=%2B14155552671",
-        "PATH_INFO": "/sessions/",
-        "QUERY_STRING": "phone=%2B14155552671&q=ann%40example.com",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_REFERER": "http://x/sessions/?phone=%2B14155552671",
-    }
-    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
-    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(seconds=1))
-    for name in ("r", "q", "f"):
-        assert "14155552671" not in atoms[name] and "example.com" not in atoms[name], name
