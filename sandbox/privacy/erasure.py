@@ -62,9 +62,9 @@ def erase(person: Person, *, by=None, door: str) -> Erasure:
             ErasedPhone.objects.update_or_create(
                 digest=phone_hash(person.phone), defaults={"erased_at": timezone.now()}
             )
-        result.records = _record("erasure", person, result.counts, by, door)
+        result.records = record_event("erasure", person, result.counts, by, door)
     history.bump()
-    logger.info("erasure through %s: %s", door, _summary(result.counts))
+    logger.info("erasure through %s: %s", door, summary(result.counts))
     return result
 
 
@@ -74,14 +74,14 @@ def erase_phone(raw: str, *, by=None, door: str) -> Erasure:
     return erase(Person(phone=phone), by=by, door=door)
 
 
-def _record(kind: str, person: Person, counts: dict[str, int], by, door: str) -> list[Any]:
+def record_event(kind: str, person: Person, counts: dict[str, int], by, door: str) -> list[Any]:
     return [
         recorder(kind=kind, person=person, counts=counts, by=by, door=door)
         for recorder in registry.recorders()
     ]
 
 
-def _summary(counts: dict[str, int]) -> str:
+def summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{name}: {count}" for name, count in counts.items() if count) or "nothing"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from sandbox.privacy import registry
-from sandbox.privacy.erasure import _record, resolve
+from sandbox.privacy.erasure import record_event, resolve
 from sandbox.privacy.person import Person
 
 
@@ -26,7 +26,7 @@ def export(person: Person, *, by=None, door: str) -> dict[str, Any]:
                 "rows": rows,
             }
         )
-    _record("export", person, {s["store"]: len(s["rows"]) for s in stores}, by, door)
+    record_event("export", person, {s["store"]: len(s["rows"]) for s in stores}, by, door)
     return {
         "generated_at": timezone.now(),
         "phone_number": person.phone,

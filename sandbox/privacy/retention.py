@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sandbox import history
 from sandbox.privacy import registry
-from sandbox.privacy.erasure import Erasure, _record, _summary
+from sandbox.privacy.erasure import Erasure, record_event, summary
 from sandbox.privacy.person import Person
 
 logger = logging.getLogger(__name__)
@@ -27,8 +27,8 @@ def run(*, now: datetime | None = None, by=None) -> Erasure:
             with transaction.atomic():
                 result.counts[store.name] = store.retain(now)
     with transaction.atomic():
-        result.records = _record("retention", Person(), result.counts, by, "retention")
+        result.records = record_event("retention", Person(), result.counts, by, "retention")
     if any(result.counts.values()):
         history.bump()
-    logger.info("retention: %s", _summary(result.counts))
+    logger.info("retention: %s", summary(result.counts))
     return result
