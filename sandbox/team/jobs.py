@@ -19,7 +19,7 @@ from django.utils import timezone
 from huey import RedisHuey, crontab
 from huey.exceptions import TaskLockedException
 
-from sandbox import sync
+from sandbox import sync, usage
 from sandbox.team import erasure, onboarding, reminders
 from sandbox.team.models import OnboardingBatch, WorkerHeartbeat
 from sandbox.team.queue import huey
@@ -133,6 +133,14 @@ def purge_retention() -> None:
     # Every declared store's window (sandbox/privacy/retention.py); with
     # SANDBOX_RETENTION_DAYS=0 history is kept, expired records still go.
     erasure.purge_retention()
+
+
+@huey.periodic_task(crontab(minute="*"))
+@_db
+@_once("flush-kapso-usage")
+def flush_kapso_usage() -> None:
+    """The quota history counted in the cache (sandbox/usage.py) into its hourly rows."""
+    usage.flush_usage()
 
 
 # --- is anybody working? -------------------------------------------------------------------
