@@ -36,6 +36,8 @@ if [ "$("$PY" manage.py kapso_mode)" = "emulator" ]; then
   # console is the demo's mailbox, where a tester's address and the renew link are shown on
   # purpose; it is not a log (log lines go through LOGGING's redacting filters).
   export EMAIL_URL=${EMAIL_URL:-consolemail://}
+  # The demo stays one command and one login: the printed admin password, no second factor.
+  export MFA_REQUIRED_FOR_MANAGERS=${MFA_REQUIRED_FOR_MANAGERS:-false}
   "$PY" manage.py kapso_emulator --host 127.0.0.1 --port "$EMULATOR_PORT" &
   pids+=($!)
   for _ in $(seq 50); do
