@@ -294,9 +294,20 @@ METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=[])
 TEAM_QUEUE_URL = env.str("TEAM_QUEUE_URL", default="sqlite:///var/queue.sqlite3")
 # A reminder (or an automatic renewal) is sent this many seconds before a session expires.
 SANDBOX_REMINDER_BEFORE = env.int("SANDBOX_REMINDER_BEFORE", default=2 * 3600)
-# Sessions and failed attempts older than this many days are deleted by a daily job; 0: never.
-SANDBOX_RETENTION_DAYS = env.int("SANDBOX_RETENTION_DAYS", default=0)
+# --- Personal data (sandbox/privacy/; what is kept and for how long: /privacy/) ----------
+# Sessions that ended more than this many days ago lose their phone, code and Kapso payload
+# (the row stays, so counts stay true); failed attempts older than this are deleted. Daily
+# job; 0 turns it off. On by default since issue 19 (it was off before).
+SANDBOX_RETENTION_DAYS = env.int("SANDBOX_RETENTION_DAYS", default=90)
+# The key of the keyed hashes (HMAC-SHA256) that recognise an erased phone number and
+# fingerprint requests, so no unkeyed digest of a number is kept. `make run` writes one
+# into .env. Rotating it forgets which numbers were erased (Kapso's old sessions of an
+# erased number could be imported again by a sync) and voids pending idempotency keys.
+# Unset: derived from SECRET_KEY (check privacy.W001 warns).
+PRIVACY_HASH_KEY = env.str("PRIVACY_HASH_KEY", default="")
 # E-mail (reminders): smtp://user:password@host:587, smtp+tls://..., consolemail:// (printed).
+# consolemail:// (`make run`) is the demo's mailbox: the message is printed to the terminal
+# so it can be read; it is not a log line and does not go through LOGGING's filters.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kapso sandbox <sandbox@localhost>")
@@ -316,6 +327,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "redact_kapso_key": {"()": "sandbox.web.log_filters.RedactKapsoKey"},
+        "redact_personal_data": {"()": "sandbox.web.log_filters.RedactPersonalData"},
         "request_id": {"()": "sandbox.web.request_id.RequestIdFilter"},
     },
     "formatters": {
@@ -326,10 +338,15 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["redact_kapso_key", "request_id"],
+            "filters": ["redact_kapso_key", "redact_personal_data", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own default handler would print each of its lines a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    # django.server is the development server's request line (`make run`): through the same
+    # handler, so its query strings are redacted like every other line.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

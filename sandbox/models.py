@@ -142,6 +142,9 @@ class SandboxSession(models.Model):
     share_nonce = models.CharField(max_length=64, blank=True, db_index=True)
     origin = _origin_field()
     charged_to = _charged_to_field()
+    # Set when erasure or retention blanked its personal data: sync and refresh never
+    # store Kapso's copy over it again (sandbox/erased.py).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -291,3 +294,15 @@ class KapsoUsageHour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H:00} · {self.calls} calls"
+
+
+class ErasedPhone(models.Model):
+    """A phone number erased here, as a keyed hash (sandbox/privacy/keys.py), never the
+    number: a sync skips Kapso's sessions of it made before `erased_at`, so erased stays
+    erased, while a session made for the same number later is imported as anyone's."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"erased phone {self.digest[:12]}… ({self.erased_at:%Y-%m-%d})"

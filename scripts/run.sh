@@ -18,6 +18,10 @@ if [ -z "${SECRET_KEY:-}" ]; then
   export SECRET_KEY
 fi
 
+# The key of the keyed hashes that recognise erased phone numbers (PRIVACY_HASH_KEY) is
+# generated once into the local .env, as the first admin's password is generated: see
+# `ensure_privacy_key` below. Rotating it forgets which numbers were erased (README).
+
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -30,7 +34,9 @@ if [ "$("$PY" manage.py kapso_mode)" = "emulator" ]; then
   export KAPSO_API_BASE_URL="http://127.0.0.1:${EMULATOR_PORT}/api/v1"
   export KAPSO_DEMO_MODE=1
   export DEBUG=${DEBUG:-1}
-  # Reminder e-mails are printed here instead of sent (set EMAIL_URL to send them).
+  # Reminder e-mails are printed here instead of sent (set EMAIL_URL to send them): this
+  # console is the demo's mailbox, where a tester's address and the renew link are shown on
+  # purpose; it is not a log (log lines go through LOGGING's redacting filters).
   export EMAIL_URL=${EMAIL_URL:-consolemail://}
   # The demo stays one command and one login: the printed admin password, no second factor.
   export MFA_REQUIRED_FOR_MANAGERS=${MFA_REQUIRED_FOR_MANAGERS:-false}
@@ -50,6 +56,7 @@ fi
 
 "$PY" manage.py migrate --noinput
 "$PY" manage.py ensure_superuser
+"$PY" manage.py ensure_privacy_key
 # The job worker (bulk onboarding, reminders, refresh, sync): the queue is a SQLite file in
 # var/ unless TEAM_QUEUE_URL says otherwise. Supervised: a worker that dies is started again
 # and the dashboard keeps serving (only the supervisor's own exit stops everything).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.web.test_security import deploy_check
+from tests.web.test_security import ROOT, deploy_check
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +24,23 @@ def test_production_settings_pass_check_deploy():
         DEBUG="false",
         SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789",
         ALLOWED_HOSTS="sandbox.example.com",
+        # Since issue 19 production has a key of its own for the keyed hashes of erased
+        # numbers (`make serve` writes one into .env); without it the check warns, below.
+        PRIVACY_HASH_KEY="y" * 20 + "-a-long-random-privacy-key-0123456789",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_a_privacy_hash_key_is_warned():
+    if (ROOT / ".env").exists() and "PRIVACY_HASH_KEY=" in (ROOT / ".env").read_text():
+        pytest.skip("a local .env sets PRIVACY_HASH_KEY")
+    result = deploy_check(
+        DEBUG="false",
+        SECRET_KEY="x" * 20 + "-a-long-random-production-key-0123456789",
+        ALLOWED_HOSTS="sandbox.example.com",
+    )
+    assert "privacy.W001" in result.stdout + result.stderr
 
 
 def test_production_redirects_to_https_and_sends_hsts(client, settings):

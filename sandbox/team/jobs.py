@@ -12,7 +12,6 @@ import functools
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 from huey import RedisHuey, crontab
@@ -140,9 +139,9 @@ def sync_kapso() -> None:
 @_db
 @_once("purge-retention")
 def purge_retention() -> None:
-    if settings.SANDBOX_RETENTION_DAYS <= 0:
-        return
-    erasure.purge_older_than(days=settings.SANDBOX_RETENTION_DAYS)
+    # Every declared store's window (sandbox/privacy/retention.py); with
+    # SANDBOX_RETENTION_DAYS=0 history is kept, expired records still go.
+    erasure.purge_retention()
 
 
 @huey.periodic_task(crontab(minute="*"))

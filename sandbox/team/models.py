@@ -171,11 +171,17 @@ class ErasureLog(models.Model):
     """What was erased or purged, when and by whom; for the admin. No personal data."""
 
     TESTER = "tester"
+    PHONE = "phone"
     RETENTION = "retention"
+    EXPORT = "export"
+    KINDS = [
+        (TESTER, "tester erased"),
+        (PHONE, "phone number erased"),
+        (RETENTION, "retention purge"),
+        (EXPORT, "data downloaded"),
+    ]
 
-    kind = models.CharField(
-        max_length=16, choices=[(TESTER, "tester erased"), (RETENTION, "retention purge")]
-    )
+    kind = models.CharField(max_length=16, choices=KINDS)
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

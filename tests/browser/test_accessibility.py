@@ -290,6 +290,8 @@ def _every_page(kapso, root) -> dict[str, str]:
         "batch": f"/onboard/{batch.pk}/",
         "sheet": f"/onboard/{batch.pk}/sheet/",
         "jobs": "/team/jobs/",
+        "privacy": "/privacy/",
+        "personal data": "/team/personal-data/",
         "renew confirm": f"/renew/{reminders.renew_token(reminder)}/",
         "renew gone": "/renew/nonsense/",
         "admin": "/admin/",
