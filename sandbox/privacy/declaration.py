@@ -132,6 +132,7 @@ EXEMPT = {
     "sandbox.FailedSessionAttempt.origin": "which door, from a fixed list",
     "sandbox.PairClaim.agent_id": "an agent id",
     "sandbox.PairClaim.holder": "the claiming process (host:pid:thread)",
+    "sandbox.PairClaim.origin": "which door, from a fixed list",
     "sandbox.IdempotencyRecord.scope": "“form” or “api”",
     "sandbox.IdempotencyRecord.state": "a fixed list of states",
     "auth.User.password": "a salted password hash",
