@@ -33,7 +33,7 @@ def login(base_url: str, username: str = STAFF_USERNAME) -> requests.Session:
     answer = browser.post(
         f"{base_url}/accounts/login/",
         data={
-            "username": username,
+            "login": username,
             "password": PASSWORD,
             "csrfmiddlewaretoken": browser.cookies["csrftoken"],
         },

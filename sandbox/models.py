@@ -39,12 +39,26 @@ _COPIED_FROM_KAPSO = {
 KAPSO_SESSION_FIELDS = ("agent", *_COPIED_FROM_KAPSO, "raw_payload")
 
 
-def kapso_session_fields(data: Any, agent: Agent) -> dict[str, Any]:
-    """The one map from Kapso's session to our fields (create, refresh, sync, the admin)."""
+def kapso_session_fields(data: Any, agent: Agent, *, activated_before=None) -> dict[str, Any]:
+    """The one map from Kapso's session to our fields (create, refresh, sync, the admin).
+
+    `activated_before` is the activation time we stored earlier: when Kapso gives none, it
+    stands, and the first answer saying "active" sets it to now. So the activity page can
+    measure every activation, whichever path (live poll, refresh, sync, API wait) learned of it.
+    """
     fields: dict[str, Any] = {"agent": agent}
     fields.update({name: getattr(data, attr) for name, attr in _COPIED_FROM_KAPSO.items()})
+    if needs_activation_time(data):
+        fallback = timezone.now() if data.status == SandboxSession.ACTIVE else None
+        fields["activated_at"] = activated_before or fallback
     fields["raw_payload"] = data.raw
     return fields
+
+
+def needs_activation_time(data: Any) -> bool:
+    """Kapso gives no activation time for a session past pending (active, or expired after
+    being active): the caller must pass what it knew, or the time would be lost."""
+    return data.activated_at is None and data.status != SandboxSession.PENDING
 
 
 class Origin(models.TextChoices):
@@ -136,6 +150,9 @@ class SandboxSession(models.Model):
     share_nonce = models.CharField(max_length=64, blank=True, db_index=True)
     origin = _origin_field()
     charged_to = _charged_to_field()
+    # Set when erasure or retention blanked its personal data: sync and refresh never
+    # store Kapso's copy over it again (sandbox/erased.py).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -237,3 +254,63 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key[:12]} · {self.state}"
+
+
+class PairClaim(models.Model):
+    """A create in progress for one phone and agent, whoever asked (see pair_claims.py).
+
+    The unique pair lets one request at a time ask Kapso for it, so two people (or a batch
+    and a person) asking at once make one session. A row whose holder died is the trace
+    of a create with an unknown outcome: the next holder looks for its session in Kapso
+    before asking again.
+    """
+
+    phone_number = models.CharField(max_length=32)
+    agent_id = models.CharField(max_length=255)
+    # "host:pid:thread" of the holder: a dead process on this host releases it at once.
+    holder = models.CharField(max_length=200)
+    user = _user_field(related_name="+")
+    origin = _origin_field()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    # Past this the holder cannot still be waiting for Kapso (the call's and look-up's budgets).
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone_number", "agent_id"], name="one_create_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"create of {self.agent_id} held by {self.holder}"
+
+
+class KapsoUsageHour(models.Model):
+    """How the team used its Kapso budget in one hour: counted in the cache as calls happen
+    (`sandbox/usage.py`) and copied here by a periodic job, so no call writes a row."""
+
+    hour = models.DateTimeField(unique=True, help_text="The hour's start (UTC).")
+    calls = models.PositiveIntegerField(default=0, help_text="Calls that went to Kapso.")
+    refusals = models.PositiveIntegerField(
+        default=0, help_text="Calls the budget refused before they were made."
+    )
+    waits = models.PositiveIntegerField(
+        default=0, help_text="Times a call waited before repeating (Kapso busy or limiting)."
+    )
+
+    class Meta:
+        ordering = ["-hour"]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:00} · {self.calls} calls"
+
+
+class ErasedPhone(models.Model):
+    """A phone number erased here, as a keyed hash (sandbox/privacy/keys.py), never the
+    number: a sync skips Kapso's sessions of it made before `erased_at`, so erased stays
+    erased, while a session made for the same number later is imported as anyone's."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"erased phone {self.digest[:12]}… ({self.erased_at:%Y-%m-%d})"

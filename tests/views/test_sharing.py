@@ -35,6 +35,7 @@ def test_share_link_shows_qr_and_message_without_login(kapso, alice_client, alic
     assert decode_svg(svg) == [session.activation_link]
     assert page["Referrer-Policy"] == "no-referrer"
     assert "no-store" in page["Cache-Control"]  # the code is as private as the page
+    assert 'href="/privacy/"' in html  # what is kept about the number, for the tester
 
 
 def test_revoking_forgets_the_kept_qr_code(
