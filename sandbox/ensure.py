@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sandbox import agents, gateway
 from sandbox.access import sessions_visible_to
 from sandbox.errors import ServiceError
+from sandbox.gateway import Caller
 from sandbox.kapso import KapsoClient
 from sandbox.live import live_session
 from sandbox.models import Origin, SandboxSession
@@ -39,10 +40,17 @@ class Ensured:
 
 
 def ensure_session(
-    *, user, phone_number: str, agent_id: str, client: KapsoClient | None = None
+    *,
+    user,
+    phone_number: str,
+    agent_id: str,
+    client: KapsoClient | None = None,
+    origin: str = Origin.API,
+    caller: Caller | None = None,
 ) -> Ensured:
     """The live session for `phone_number` (E.164) and `agent_id` among those `user` may
-    see, or a new one made for `user`.
+    see, or a new one made for `user`, by door `origin`, charged to `caller` (by default
+    `user`'s own share: a group's join link passes `gateway.joiner()`).
 
     Raises `UnknownAgent`, or what `sandbox_session_create` raises (`KapsoError`,
     `ServiceError`). Two identical calls at once make one session: the create's own
@@ -56,8 +64,8 @@ def ensure_session(
         user=user,
         phone_number=phone_number,
         agent_id=agent_id,
-        origin=Origin.API,
-        caller=gateway.person(user),
+        origin=origin,
+        caller=caller or gateway.person(user),
         client=client,
     )
     # "duplicate": the same request a moment earlier made it (a concurrent twin).

@@ -148,3 +148,34 @@ class Problem(Schema):
     whose: str | None = Field(
         default=None, description="429 quota: person, watcher or team: whose share is used up."
     )
+
+
+class GroupJoinLink(Schema):
+    state: str = Field(description="open, closed, ended or full: whether the link admits now.")
+    cap: int = Field(description="The most testers the link may admit.")
+    joined: int = Field(description="Places taken through the link so far.")
+    ends_at: datetime | None
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    agents: list[str] = Field(description="Kapso agent ids the group may try.")
+    members: int
+    join_link: GroupJoinLink
+
+
+class GroupList(Schema):
+    items: list[GroupOut]
+
+
+class MemberOut(Schema):
+    name: str
+    phone_number: str = Field(description="E.164, as `ensure` takes it.")
+    added_at: datetime
+    joined: bool = Field(description="Came in through the join link (else added by staff).")
+    session_id: int | None = Field(description="The session the join link showed them.")
+
+
+class MemberList(Schema):
+    items: list[MemberOut]

@@ -177,4 +177,4 @@ def test_usage_reports_by_priority(quota):
     spend(quota, BACKGROUND, 4)
     usage = quota.usage()
     assert usage.used == 9
-    assert usage.by_priority == {"person": 2, "watch": 3, "background": 4}
+    assert usage.by_priority == {"person": 2, "watch": 3, "background": 4, "join": 0}

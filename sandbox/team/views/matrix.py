@@ -11,28 +11,41 @@ from django.views.decorators.http import require_GET, require_POST
 from sandbox.errors import USER_FACING_ERRORS
 from sandbox.models import Agent
 from sandbox.sessions import sandbox_session_create
-from sandbox.team import jobs, matrix, onboarding
+from sandbox.team import groups, jobs, matrix, onboarding
 from sandbox.team.access import can_manage_team, manager_page, testers_visible_to
 from sandbox.team.forms import RenewExpiringForm
+from sandbox.team.models import TesterGroup
 
 
-def _rows(request: HttpRequest, agents=None):
-    testers = list(testers_visible_to(request.user))
-    return matrix.matrix_for(request.user, testers, agents or matrix.team_agents())
+def _group(request: HttpRequest) -> TesterGroup | None:
+    """`?group=<pk>`: the matrix of one tester group (its testers, its agents)."""
+    pk = request.GET.get("group", "")
+    return TesterGroup.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+
+def _rows(request: HttpRequest, agents=None, group: TesterGroup | None = None):
+    testers = testers_visible_to(request.user)
+    if group is not None:
+        testers = testers.filter(memberships__group=group)
+        agents = agents or groups.group_agents(group)
+    return matrix.matrix_for(request.user, list(testers), agents or matrix.team_agents())
 
 
 @never_cache
 @require_GET
 def team_matrix(request: HttpRequest) -> HttpResponse:
-    agents = matrix.team_agents()
+    group = _group(request)
+    agents = groups.group_agents(group) if group else matrix.team_agents()
     return render(
         request,
         "team/matrix.html",
         {
             "agents": agents,
-            "rows": _rows(request, agents),
+            "rows": _rows(request, agents, group),
             "manager": can_manage_team(request.user),
             "renew_form": RenewExpiringForm(),
+            "group": group,
+            "groups": TesterGroup.objects.all() if can_manage_team(request.user) else [],
         },
     )
 
@@ -41,10 +54,11 @@ def team_matrix(request: HttpRequest) -> HttpResponse:
 @require_GET
 def matrix_json(request: HttpRequest) -> JsonResponse:
     """The whole matrix in one answer: the page asks for this every few seconds."""
-    rows = _rows(request)
+    group = _group(request)
+    rows = _rows(request, group=group)
     retry_in, asked = matrix.refresh_some(request.user, rows)
     if asked:  # Kapso had news for some cells: read them again
-        rows = _rows(request)
+        rows = _rows(request, group=group)
     return JsonResponse(matrix.payload(rows, retry_in=retry_in))
 
 
