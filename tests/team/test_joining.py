@@ -16,7 +16,7 @@ from tests.conftest import emulator_calls
 
 pytestmark = pytest.mark.django_db
 
-PHONE = "+447700900123"
+PHONE = "+442079460958"
 
 
 def join(group, phone=PHONE, name="Ann", email="", agent=None):
@@ -65,8 +65,8 @@ def test_a_roster_tester_keeps_their_name_and_e_mail(open_group):
 def test_the_cap_admits_no_more_and_a_refused_joiner_leaves_nothing(open_group):
     TesterGroup.objects.filter(pk=open_group.pk).update(join_cap=1)
     assert join(open_group).kind == joining.JOINED
-    assert join(open_group, phone="+447700900124").kind == FULL
-    assert not Tester.objects.filter(phone_number="+447700900124").exists()
+    assert join(open_group, phone="+442079460959").kind == FULL
+    assert not Tester.objects.filter(phone_number="+442079460959").exists()
     assert SandboxSession.objects.count() == 1
 
 
@@ -133,7 +133,7 @@ def test_joins_have_their_own_budget_share(open_group, settings, charlie):
 
     settings.KAPSO_JOINS_PER_MINUTE = 1
     assert join(open_group).kind == joining.JOINED
-    busy = join(open_group, phone="+447700900124", name="Ben")
+    busy = join(open_group, phone="+442079460959", name="Ben")
     assert busy.kind == joining.BUSY
     assert "Many people are joining" in busy.message and busy.retry_after >= 1
     # Ben is in (his place is kept): sending the form again takes no second place.
