@@ -87,7 +87,7 @@ class JoinForm(forms.Form):
     phone = forms.CharField(
         max_length=64,
         label="Your WhatsApp number",
-        help_text="With the country code, e.g. +44 7700 900123.",
+        help_text="With the country code, e.g. +44 20 7946 0958.",
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(
@@ -105,9 +105,13 @@ class JoinForm(forms.Form):
         self.group = group
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["agent"].choices = _agent_choices(agents)
-        if len(agents) == 1:
+        if len(agents) == 1:  # nothing to choose: not asked, and not needed in the post
             self.fields["agent"].widget = forms.HiddenInput()
             self.fields["agent"].initial = agents[0].kapso_id
+            self.fields["agent"].required = False
+
+    def clean_agent(self):
+        return self.cleaned_data["agent"] or self.fields["agent"].initial
 
     def clean_phone(self):
         try:

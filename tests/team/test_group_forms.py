@@ -44,6 +44,10 @@ def test_one_agent_is_not_asked_for():
     form = join_form({}, agents=AGENTS[:1])
     assert form.fields["agent"].widget.is_hidden
     assert form.fields["agent"].initial == "agent-1"
+    data = {"name": "Ann", "phone": "+1 415 555 2671", "consent": "on"}
+    form = join_form(data, agents=AGENTS[:1])
+    assert form.is_valid() and form.cleaned_data["agent"] == "agent-1"
+    assert not join_form(data).is_valid()  # two agents: which one must be said
     assert not join_form({}).fields["agent"].widget.is_hidden
 
 
