@@ -68,6 +68,10 @@ def test_the_cap_admits_no_more_and_a_refused_joiner_leaves_nothing(open_group):
     assert join(open_group, phone="+442079460959").kind == FULL
     assert not Tester.objects.filter(phone_number="+442079460959").exists()
     assert SandboxSession.objects.count() == 1
+    # A request that read the group while a place was free is refused by the UPDATE itself.
+    stale = TesterGroup.objects.get(pk=open_group.pk)
+    stale.joined_count = 0
+    assert joining._admit(stale, name="B", phone="+442079460959", email="") == FULL
 
 
 def test_the_end_date_and_the_switch_hold_at_the_moment_of_joining(open_group):
