@@ -96,9 +96,11 @@ def renew_expiring(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give a number of hours from 1 to 48.")
         return redirect("team:matrix")
     hours = form.cleaned_data["hours"]
-    batch = onboarding.renew_batch_start(
-        user=request.user, hours=hours, testers=testers_visible_to(request.user)
-    )
+    testers = testers_visible_to(request.user)
+    group = _group(request)  # renew-all on the group's matrix: its testers only
+    if group is not None:
+        testers = testers.filter(memberships__group=group)
+    batch = onboarding.renew_batch_start(user=request.user, hours=hours, testers=testers)
     if batch is None:
         messages.info(request, f"Nothing on the team expires in the next {hours} hours.")
         return redirect("team:matrix")

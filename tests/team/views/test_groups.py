@@ -121,3 +121,28 @@ def test_onboarding_ticks_the_group_s_testers_and_agents(manager_client, open_gr
     assert sorted(ticked) == sorted(
         [("testers", str(inside.pk))] + [("agents", a) for a in open_group.agent_ids]
     )
+
+
+def test_renew_all_on_the_group_s_matrix_renews_only_the_group(
+    manager_client, open_group, make_testers, charlie
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sandbox.models import SandboxSession
+    from sandbox.team import onboarding
+    from sandbox.team.models import OnboardingBatch
+
+    inside, outside = make_testers(2)
+    open_group.members.create(tester=inside)
+    batch = onboarding.batch_start(
+        user=charlie, testers=[inside, outside], agent_ids=open_group.agent_ids[:1]
+    )
+    onboarding.batch_run(batch)
+    SandboxSession.objects.update(expires_at=timezone.now() + timedelta(hours=3))
+    page = manager_client.get(f"/team/?group={open_group.pk}").content.decode()
+    assert f'action="/team/renew-expiring/?group={open_group.pk}"' in page
+    manager_client.post(f"/team/renew-expiring/?group={open_group.pk}", {"hours": 4})
+    renew = OnboardingBatch.objects.get(kind=OnboardingBatch.RENEW)
+    assert [pair.tester for pair in renew.pairs.all()] == [inside]
