@@ -104,3 +104,13 @@ def test_the_sheet_decodes_to_the_link_and_the_group_page_shows_joins_live(
     expect(row).to_contain_text("Ben", timeout=30_000)  # by the page's own poll
     expect(row).to_contain_text("joined")
     assert staff.problems.of(page) == []
+
+
+def test_the_group_pages_fit_a_phone(open_page, group, charlie):
+    page = open_page(PHONE).page
+    log_in(page, "charlie", "charlie-password-1")
+    for url in ("/team/groups/", f"/team/groups/{group.pk}/", f"/team/?group={group.pk}"):
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, url
+        assert axe_violations(page) == [], url
