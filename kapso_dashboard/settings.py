@@ -40,6 +40,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of a request (Kapso calls included) carries its id.
     "sandbox.web.request_id.RequestIdMiddleware",
+    # Counts every answer, the ones the middleware below refuses included (/metrics).
+    "sandbox.metrics.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "sandbox.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -199,6 +201,12 @@ API_WAIT_MAX_SECONDS = env.float("API_WAIT_MAX_SECONDS", default=25.0)
 # --- Team onboarding (sandbox/team/) -----------------------------------------------------
 # The job queue (Huey): sqlite:///path (embedded, no service; `make run`) or redis://host/db
 # (workers on several machines). The worker is `manage.py team_worker`.
+# /metrics (Prometheus): off unless a bearer token or allowed addresses (IPs or networks,
+# comma-separated) are set. Several processes of one machine add up when each has
+# PROMETHEUS_MULTIPROC_DIR (the client library's own variable) set to one shared directory.
+METRICS_BEARER_TOKEN = env.str("METRICS_BEARER_TOKEN", default="")
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=[])
+
 TEAM_QUEUE_URL = env.str("TEAM_QUEUE_URL", default="sqlite:///var/queue.sqlite3")
 # A reminder (or an automatic renewal) is sent this many seconds before a session expires.
 SANDBOX_REMINDER_BEFORE = env.int("SANDBOX_REMINDER_BEFORE", default=2 * 3600)

@@ -33,6 +33,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("sandbox.team.urls")),
+    path("", include("sandbox.activity.urls")),  # /activity/ (staff)
+    path("", include("sandbox.metrics.urls")),  # /metrics (operators)
     path("", include("sandbox.api.urls")),  # /api/v1/ and /settings/tokens/
     path("", include("sandbox.urls")),
 ]

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sandbox.gateway import get_client
-from sandbox.kapso import KapsoClient, KapsoError, types
+from sandbox.kapso import KapsoBudgetUnavailable, KapsoClient, KapsoError, types
 from sandbox.kapso.quota import BACKGROUND, Caller
 from sandbox.models import Agent
 
@@ -30,6 +30,9 @@ class AgentChoices:
     error: str | None = None
     # True when a reload was asked for and Kapso was asked (not throttled).
     reloaded: bool = False
+    # True when the dashboard's own cache is down, so Kapso could not even be asked: the
+    # list is not Kapso's fault and the page must not say it is.
+    outage: bool = False
 
 
 def agent_upsert(
@@ -105,7 +108,11 @@ def agent_choices(
             agents = agent_list_refresh(caller=caller, client=client)
             return AgentChoices(agents=agents, reloaded=force_refresh)
         except KapsoError as exc:
-            return AgentChoices(agents=list(Agent.objects.filter(listed=True)), error=exc.message)
+            return AgentChoices(
+                agents=list(Agent.objects.filter(listed=True)),
+                error=exc.message,
+                outage=isinstance(exc, KapsoBudgetUnavailable),
+            )
     return AgentChoices(agents=list(Agent.objects.filter(listed=True)))
 
 

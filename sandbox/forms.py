@@ -28,7 +28,7 @@ class SandboxSessionForm(forms.Form):
     agent_id = forms.CharField(
         label="Agent",
         max_length=255,
-        help_text="Kapso's agent list could not be loaded: type the agent id by hand.",
+        help_text="The id of the Kapso agent to talk to, as Kapso shows it (agent-…).",
         error_messages={"required": "Type the id of the Kapso agent to talk to."},
     )
 

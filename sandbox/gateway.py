@@ -31,8 +31,11 @@ from sandbox.kapso.quota import (
     QuotaPolicy,
     StoreUnavailable,
 )
+from sandbox.usage import UsageListener
 
 _local = threading.local()
+# Every client tells it of its calls: Prometheus counters and the quota history (usage.py).
+_LISTENER = UsageListener()
 
 __all__ = [
     "BACKGROUND",
@@ -79,6 +82,7 @@ def get_client(*, timeout: float | None = None) -> KapsoClient:
             api_key=api_key,
             timeout=timeout_seconds,
             quota=_quota(base_url, api_key, policy),
+            listener=_LISTENER,
         )
     return clients[config]
 

@@ -31,12 +31,26 @@ _COPIED_FROM_KAPSO = {
 KAPSO_SESSION_FIELDS = ("agent", *_COPIED_FROM_KAPSO, "raw_payload")
 
 
-def kapso_session_fields(data: Any, agent: Agent) -> dict[str, Any]:
-    """The one map from Kapso's session to our fields (create, refresh, sync, the admin)."""
+def kapso_session_fields(data: Any, agent: Agent, *, activated_before=None) -> dict[str, Any]:
+    """The one map from Kapso's session to our fields (create, refresh, sync, the admin).
+
+    `activated_before` is the activation time we stored earlier: when Kapso gives none, it
+    stands, and the first answer saying "active" sets it to now. So the activity page can
+    measure every activation, whichever path (live poll, refresh, sync, API wait) learned of it.
+    """
     fields: dict[str, Any] = {"agent": agent}
     fields.update({name: getattr(data, attr) for name, attr in _COPIED_FROM_KAPSO.items()})
+    if needs_activation_time(data):
+        fallback = timezone.now() if data.status == SandboxSession.ACTIVE else None
+        fields["activated_at"] = activated_before or fallback
     fields["raw_payload"] = data.raw
     return fields
+
+
+def needs_activation_time(data: Any) -> bool:
+    """Kapso gives no activation time for a session past pending (active, or expired after
+    being active): the caller must pass what it knew, or the time would be lost."""
+    return data.activated_at is None and data.status != SandboxSession.PENDING
 
 
 class Origin(models.TextChoices):
@@ -230,3 +244,23 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key[:12]} · {self.state}"
+
+
+class KapsoUsageHour(models.Model):
+    """How the team used its Kapso budget in one hour: counted in the cache as calls happen
+    (`sandbox/usage.py`) and copied here by a periodic job, so no call writes a row."""
+
+    hour = models.DateTimeField(unique=True, help_text="The hour's start (UTC).")
+    calls = models.PositiveIntegerField(default=0, help_text="Calls that went to Kapso.")
+    refusals = models.PositiveIntegerField(
+        default=0, help_text="Calls the budget refused before they were made."
+    )
+    waits = models.PositiveIntegerField(
+        default=0, help_text="Times a call waited before repeating (Kapso busy or limiting)."
+    )
+
+    class Meta:
+        ordering = ["-hour"]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H:00} · {self.calls} calls"

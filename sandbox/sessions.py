@@ -21,7 +21,13 @@ from sandbox.errors import CreateOutcomeUnknown, LostSessionTaken, ServiceError
 from sandbox.gateway import get_client, person
 from sandbox.kapso import KapsoClient, KapsoError, KapsoQuotaError, types
 from sandbox.kapso.quota import BACKGROUND, Caller, Priority
-from sandbox.models import FailedSessionAttempt, Origin, SandboxSession, kapso_session_fields
+from sandbox.models import (
+    FailedSessionAttempt,
+    Origin,
+    SandboxSession,
+    kapso_session_fields,
+    needs_activation_time,
+)
 
 # A repeat of the same create within this window returns the first one's session.
 DUPLICATE_WINDOW_SECONDS = 30
@@ -49,7 +55,9 @@ def sandbox_session_upsert(
     """Store Kapso's view of a session, matched on Kapso's id; the creator is never replaced."""
     with transaction.atomic():
         kapso_fields = {
-            **kapso_session_fields(data, agent_upsert(data.agent)),
+            **kapso_session_fields(
+                data, agent_upsert(data.agent), activated_before=_activated_before(data)
+            ),
             "last_synced_at": timezone.now(),
             "last_sync_error": "",
         }
@@ -82,6 +90,15 @@ def sandbox_session_upsert(
                 ]
             )
     return session, created
+
+
+def _activated_before(data: types.SandboxSession):
+    """The activation time stored for it, read only when Kapso gave none past pending (so the
+    usual upsert, a create's included, reads nothing more)."""
+    if not needs_activation_time(data):
+        return None
+    stored = SandboxSession.objects.filter(kapso_id=data.id).values_list("activated_at", flat=True)
+    return stored.first()
 
 
 def sandbox_session_create(

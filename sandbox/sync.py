@@ -130,7 +130,8 @@ def _sort_page(
         if current is not None and current.raw_payload == item.raw and current.agent_id == agent.pk:
             report.unchanged += 1
             continue
-        values = _session_values(item, agent, now)
+        known = current.activated_at if current is not None else None
+        values = _session_values(item, agent, now, known)
         if current is None:
             created_at = item.created_at or now
             to_create.append(SandboxSession(kapso_id=item.id, created_at=created_at, **values))
@@ -212,9 +213,11 @@ def _describe(session: SandboxSession) -> tuple[str, str, datetime | None]:
     return session.phone_number, session.agent.kapso_id, session.created_at
 
 
-def _session_values(item: types.SandboxSession, agent: Agent, now: datetime) -> dict:
+def _session_values(
+    item: types.SandboxSession, agent: Agent, now: datetime, activated_before: datetime | None
+) -> dict:
     return {
-        **kapso_session_fields(item, agent),
+        **kapso_session_fields(item, agent, activated_before=activated_before),
         "last_synced_at": now,
         "last_sync_error": "",
         "updated_at": now,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<int:pk>/qr.svg", detail.session_qr_svg, name="qr_svg"),
     path("sessions/<int:pk>/qr.png", detail.session_qr_png, name="qr_png"),
     path("sessions/<int:pk>/status.json", detail.session_status, name="status"),
+    path("sessions/<int:pk>/state/", detail.session_state_part, name="state"),
     path("sessions/<int:pk>/renew/", create.session_renew, name="renew"),
     path("sessions/<int:pk>/share/", sharing.session_share, name="share"),
     path("share/<str:token>/", sharing.shared_session, name="shared"),

@@ -5,7 +5,9 @@
 Self-contained: starts its own Kapso emulator and its own dashboard (runserver; each binds a
 port the OS picks and says which, so no other process can take it in between), with a
 throwaway SQLite database in a temporary folder, logs in through the form, creates a few
-sessions, shoots the create form, a session page and the history, and stops everything.
+sessions (one left pending, one activated and one expired through the emulator's control
+endpoint, as a phone would), shoots the create form, the session page in each of those
+states and the history, and stops everything.
 Needs Debian's Chromium (/usr/bin/chromium, or CHROMIUM_PATH) and Playwright.
 """
 
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from kapso_emulator import EmulatorServer  # noqa: E402
 from support.servers import RUNSERVER, start_process  # noqa: E402
@@ -45,7 +47,18 @@ def save_small_png(png: bytes, path: Path) -> None:
     image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
-def shoot(base_url: str, chromium: str) -> list[Path]:
+# The session page's states to show, by the status the emulator is told ("expired" moves
+# expires_at to now); the page polls, so it shows each within a few seconds.
+STATES = {"pending": None, "active": "active", "expired": "expired"}
+BADGE = {"pending": "Pending activation", "active": "Active", "expired": "Expired"}
+
+
+def kapso_id(page) -> str:
+    label = page.locator("dt", has_text="Kapso id")
+    return label.locator("xpath=following-sibling::dd[1]").inner_text()
+
+
+def shoot(base_url: str, chromium: str, emulator: EmulatorServer) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
@@ -56,17 +69,25 @@ def shoot(base_url: str, chromium: str) -> list[Path]:
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(base_url + "/")
-        for phone, agent_index in SESSIONS:
+        urls = []
+        for (phone, agent_index), told in zip(SESSIONS, STATES.values(), strict=True):
             page.goto("/")
             page.get_by_label("Agent").select_option(index=agent_index)
             page.get_by_label("Phone number").fill(phone)
             page.get_by_role("button", name="Create session").click()
             page.wait_for_url("**/sessions/*/")
-        session_url = page.url
+            urls.append(page.url)
+            if told:
+                emulator.store.set_status(kapso_id(page), told)
+        shots = [("create", "/", None)]
+        shots += [(f"session-{state}", url, state) for state, url in zip(STATES, urls, strict=True)]
+        shots.append(("history", "/sessions/", None))
         for size_name, viewport in SIZES.items():
             page.set_viewport_size(viewport)
-            for name, url in (("create", "/"), ("session", session_url), ("history", "/sessions/")):
+            for name, url, state in shots:
                 page.goto(url)
+                if state:  # the page's poll brings Kapso's word in, without a reload
+                    expect(page.locator("#session-status")).to_have_text(BADGE[state])
                 if name == "create":  # half-filled, as someone about to press the button
                     page.get_by_label("Agent").select_option(index=1)
                     page.get_by_label("Phone number").fill("+1 415 555 2671")
@@ -152,7 +173,7 @@ def main() -> None:
     chromium = chromium_executable() or "/usr/bin/chromium"
     OUT.mkdir(parents=True, exist_ok=True)
     with demo_dashboard("kapso-screenshots-", username=USERNAME, password=PASSWORD) as demo:
-        written = shoot(demo.url, chromium)
+        written = shoot(demo.url, chromium, demo.emulator)
     report(written)
 
 

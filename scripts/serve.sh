@@ -59,6 +59,12 @@ if not settings.KAPSO_API_KEY:
     print("         the bundled Kapso emulator use `make run` instead.")
 PYTHON
 
+# /metrics adds up every process that counts into PROMETHEUS_MULTIPROC_DIR; what the last
+# run's processes left there would be counted again, so it starts empty.
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+  find "$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -delete
+fi
 "$PY" manage.py migrate --noinput
 "$PY" manage.py collectstatic --noinput --verbosity 0
 "$PY" manage.py ensure_superuser

@@ -2,8 +2,9 @@
 address the API does not have.
 
 The docs page is plain HTML rendered on the server from the very schema served at
-/api/v1/openapi.json: no script, no style, nothing fetched from elsewhere, so it works
-under the dashboard's Content-Security-Policy and needs no CDN. It lives apart from
+/api/v1/openapi.json, its Markdown turned into HTML here (prose.py): no script, no style,
+nothing fetched from elsewhere, so it works under the dashboard's Content-Security-Policy
+and needs no CDN. It lives apart from
 schema.py because it needs the built API, and the API needs schema.py: kept together they
 imported each other.
 """
@@ -19,13 +20,14 @@ from sandbox.api import problems
 from sandbox.api import schema as schema_module
 from sandbox.api.api import api
 from sandbox.api.problems import KINDS, ApiProblem
+from sandbox.api.prose import block_html, inline_html
 
 
 @require_GET
 def docs_page(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema()
     problem_kinds = [
-        {"code": code, "status": kind.status, "title": kind.title, "about": kind.about}
+        {"code": code, "status": kind.status, "title": kind.title, "about": inline_html(kind.about)}
         for code, kind in KINDS.items()
     ]
     return render(
@@ -33,12 +35,23 @@ def docs_page(request: HttpRequest) -> HttpResponse:
         "api/docs.html",
         {
             "schema": schema,
-            "operations": schema_module.operations(schema),
+            "operations": [_as_html(op) for op in schema_module.operations(schema)],
             "problems": problem_kinds,
             "openapi_url": reverse("api:openapi-json"),
             "base_url": request.build_absolute_uri(reverse("api:api-root")).rstrip("/"),
         },
     )
+
+
+def _as_html(operation: dict) -> dict:
+    """An operation's texts, written in Markdown in the schema, as HTML for the page."""
+    return {
+        **operation,
+        "summary": inline_html(operation["summary"]),
+        "description": block_html(operation["description"]),
+        "params": [{**p, "about": inline_html(p["about"])} for p in operation["params"]],
+        "responses": [{**r, "about": inline_html(r["about"])} for r in operation["responses"]],
+    }
 
 
 @require_GET

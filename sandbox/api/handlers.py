@@ -1,8 +1,9 @@
 """Turns whatever an API request raises into a problem+json answer (problems.py).
 
 Installed on the NinjaAPI in api.py: our own `ApiProblem`, a refused token, the services'
-errors, django-ninja's validation and parse errors, and, last, anything unexpected (a 500
-that says nothing of the code, or a 503 when the database or the cache is down).
+errors, django-ninja's validation and parse errors, a body over the size limit (413), and,
+last, anything unexpected (a 500 that says nothing of the code, or a 503 when the database
+or the cache is down).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -47,6 +50,7 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, _invalid)
     api.add_exception_handler(HttpError, _http_error)
     api.add_exception_handler(Http404, _not_found)
+    api.add_exception_handler(RequestDataTooBig, _too_big)
     api.add_exception_handler(Exception, _unexpected)
 
 
@@ -97,6 +101,17 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _token_refused(request, TokenRefused("token_missing", str(exc)))
     logger.error("API: unexpected HttpError %s %s", exc.status_code, exc)
     return problems.response(request, ApiProblem("internal_error", "Something went wrong."))
+
+
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; the catch-all below
+    # would call that a bug (500). Outside the API Django's own 400 page stays.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    detail = (
+        f"The request body is over the dashboard's limit of {limit:,} bytes; nothing was "
+        "done. An ensure body is a phone number and an agent id."
+    )
+    return problems.response(request, ApiProblem("body_too_large", detail, limit_bytes=limit))
 
 
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

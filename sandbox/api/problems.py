@@ -42,6 +42,8 @@ class Kind:
     title: str
     # For the docs page: when it happens and what to do.
     about: str
+    # Whether its answer may carry Retry-After (the schema declares the header from this).
+    retry_after: bool = False
 
 
 KINDS: dict[str, Kind] = {
@@ -83,11 +85,18 @@ KINDS: dict[str, Kind] = {
         "(another person's session is not found, not forbidden).",
     ),
     "method_not_allowed": Kind(405, "Method not allowed", "The `Allow` header lists the methods."),
+    "body_too_large": Kind(
+        413,
+        "The request body is too large",
+        "The body is over the dashboard's limit (Django's DATA_UPLOAD_MAX_MEMORY_SIZE, "
+        "2.5 MB unless changed); an ensure body is a few hundred bytes. Nothing was done.",
+    ),
     "in_progress": Kind(
         409,
         "The same request is still running",
         "Another request with the same Idempotency-Key (or the same phone and agent) is still "
         "waiting for Kapso. Send it again after `Retry-After` seconds for its answer.",
+        retry_after=True,
     ),
     "outcome_unknown": Kind(
         409,
@@ -95,6 +104,7 @@ KINDS: dict[str, Kind] = {
         "A moment ago the same request lost Kapso's answer, so whether Kapso made the "
         "session is unknown. It is not asked again until `Retry-After` seconds have passed, "
         "so no second session is made by mistake.",
+        retry_after=True,
     ),
     "session_taken": Kind(
         409,
@@ -117,11 +127,13 @@ KINDS: dict[str, Kind] = {
         "Kapso budget used up",
         "Your share of the team's Kapso calls this minute, or the team's, is used up. "
         "Nothing was sent to Kapso. Wait `Retry-After` seconds.",
+        retry_after=True,
     ),
     "kapso_rate_limited": Kind(
         429,
         "Kapso is rate-limiting the dashboard",
         "Kapso refused the call with its own 429. Wait `Retry-After` seconds.",
+        retry_after=True,
     ),
     "internal_error": Kind(
         500,
@@ -136,23 +148,27 @@ KINDS: dict[str, Kind] = {
         "an answer that makes no sense, or could not be reached. `kapso_kind` says which; "
         "the detail says what to do. With `outcome_unknown: true`, Kapso may have made the "
         "session: it appears in the history after the next sync.",
+        retry_after=True,
     ),
     "budget_unavailable": Kind(
         503,
         "Limits cannot be checked",
         "The dashboard cannot reach its cache (Redis), so it refuses to call Kapso "
         "unchecked. Try again after `Retry-After` seconds.",
+        retry_after=True,
     ),
     "service_unavailable": Kind(
         503,
         "The dashboard cannot reach its database or cache",
         "Nothing was done. Try again after `Retry-After` seconds.",
+        retry_after=True,
     ),
     "kapso_timeout": Kind(
         504,
         "Kapso did not answer in time",
         "With `outcome_unknown: true` Kapso may still have made the session; ensure again "
         "(after `Retry-After` if given) and it is found if the next sync brought it in.",
+        retry_after=True,
     ),
 }
 

@@ -1,5 +1,13 @@
-"""The OpenAPI schema's last touches (problem+json answers, QR content types, headers), and
-`operations()`, the schema flattened for the docs page (docs.py)."""
+"""The OpenAPI schema's last touches, and `operations()`, the schema flattened for the docs
+page (docs.py).
+
+django-ninja writes the schema from the operations' Pydantic models; `refine` adds what it
+cannot know: each operation's problems, from the one table of what it may answer
+(views/problem_codes.py), as problem+json with their codes and headers; the headers the
+answers carry (Location, Idempotent-Replayed, WWW-Authenticate, Retry-After, Allow); the QR
+codes as files; and no component that no operation uses (a generated client would make a
+model of each).
+"""
 
 from __future__ import annotations
 
@@ -7,47 +15,117 @@ import copy
 from typing import Any
 
 from sandbox.api import problems
+from sandbox.api.problems import KINDS
+from sandbox.api.views.problem_codes import codes_by_status
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+BINARY = {"type": "string", "format": "binary"}
 FILE_CONTENT = {
-    "session_qr_svg": {"image/svg+xml": {"schema": {"type": "string"}}},
-    "session_qr_png": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+    "session_qr_svg": {"image/svg+xml": {"schema": BINARY}},
+    "session_qr_png": {"image/png": {"schema": BINARY}},
     "session_qr_txt": {"text/plain": {"schema": {"type": "string"}}},
 }
-RETRY_AFTER = {
-    "description": "Seconds to wait before sending the request again.",
-    "schema": {"type": "integer"},
-}
-STATUS_WORDS = {
-    400: "Bad request: invalid_request, invalid_phone, unknown_agent",
-    401: "No usable token: token_missing, token_invalid, token_revoked, token_expired, "
-    "account_inactive",
-    403: "read_only_token",
-    404: "not_found",
-    409: "in_progress, outcome_unknown, session_taken, session_expired",
-    422: "idempotency_key_reused",
-    429: "quota, kapso_rate_limited",
-    502: "kapso_error",
-    503: "budget_unavailable, service_unavailable",
-    504: "kapso_timeout",
-}
+
+
+def _header(description: str, schema: dict[str, Any], required: bool = False) -> dict[str, Any]:
+    return {"description": description, "required": required, "schema": schema}
+
+
+RETRY_AFTER = _header(
+    "Seconds to wait before sending the request again.", {"type": "integer", "minimum": 0}
+)
+WWW_AUTHENTICATE = _header(
+    'RFC 6750: `Bearer realm="api"`, with `error="invalid_token"` when a token was sent.',
+    {"type": "string"},
+    required=True,
+)
+ALLOW = _header("The methods this address takes.", {"type": "string"}, required=True)
+LOCATION = _header(
+    "The new session's address (its `links.self`).", {"type": "string", "format": "uri"}
+)
+REPLAYED = _header(
+    "`true` when this is the first answer to the same `Idempotency-Key`, sent again.",
+    {"type": "string", "enum": ["true"]},
+)
+DISPOSITION = _header(
+    'inline, with a file name: `inline; filename="kapso-sandbox-<code>.<extension>"`.',
+    {"type": "string"},
+)
 
 
 def refine(schema: dict[str, Any]) -> dict[str, Any]:
-    """Errors are problem+json with Retry-After where it applies; QR codes are files."""
+    """The schema django-ninja wrote, with every answer said as the code answers it."""
     schema = copy.deepcopy(schema)
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            for status, answer in operation.get("responses", {}).items():
-                code = int(status)
-                if code >= 400:
-                    answer["description"] = STATUS_WORDS.get(code, answer.get("description"))
-                    answer["content"] = {problems.CONTENT_TYPE: {"schema": PROBLEM_REF}}
-                    if code in (409, 429, 503, 504):
-                        answer["headers"] = {"Retry-After": RETRY_AFTER}
-                elif operation.get("operationId") in FILE_CONTENT:
-                    answer["content"] = FILE_CONTENT[operation["operationId"]]
+            operation["responses"] = {
+                **_successes(operation),
+                **_problems(operation["operationId"]),
+            }
+    _drop_unused_components(schema)
     return schema
+
+
+def _successes(operation: dict[str, Any]) -> dict[str, Any]:
+    # django-ninja keys the answers by int, JSON by string: one kind here, so none is twice.
+    answers = {str(s): a for s, a in operation.get("responses", {}).items() if int(s) < 400}
+    takes_key = any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
+    for status, answer in answers.items():
+        headers = answer.setdefault("headers", {})
+        if status == "201":
+            headers["Location"] = LOCATION
+        if takes_key:
+            headers["Idempotent-Replayed"] = REPLAYED
+        if operation["operationId"] in FILE_CONTENT:
+            answer["content"] = FILE_CONTENT[operation["operationId"]]
+            headers["Content-Disposition"] = DISPOSITION
+        if not headers:
+            del answer["headers"]
+    return answers
+
+
+def _problems(operation_id: str) -> dict[str, Any]:
+    """One answer per status, saying which codes it carries and linking each to the docs."""
+    answers = {}
+    for status, codes in codes_by_status(operation_id).items():
+        answer: dict[str, Any] = {
+            "description": "; ".join(
+                f"[`{code}`]({problems.type_uri(code)}): {KINDS[code].title}" for code in codes
+            ),
+            "content": {problems.CONTENT_TYPE: {"schema": PROBLEM_REF}},
+            "x-problem-codes": codes,
+        }
+        headers = {}
+        if any(KINDS[code].retry_after for code in codes):
+            headers["Retry-After"] = RETRY_AFTER
+        if status == 401:
+            headers["WWW-Authenticate"] = WWW_AUTHENTICATE
+        if status == 405:
+            headers["Allow"] = ALLOW
+        if headers:
+            answer["headers"] = headers
+        answers[str(status)] = answer
+    return answers
+
+
+def _drop_unused_components(schema: dict[str, Any]) -> None:
+    """Components no operation reaches (django-ninja lists the query parameters' models)."""
+    components = schema.get("components", {}).get("schemas", {})
+    used: set[str] = set()
+    todo = [schema.get("paths", {})]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            name = ref.rsplit("/", 1)[-1] if ref.startswith("#/components/schemas/") else None
+            if name and name not in used:
+                used.add(name)
+                todo.append(components.get(name, {}))
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    for name in set(components) - used:
+        del components[name]
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -148,6 +148,9 @@ class Problem(Schema):
     whose: str | None = Field(
         default=None, description="429 quota: person, watcher or team: whose share is used up."
     )
+    limit_bytes: int | None = Field(
+        default=None, description="413: the largest body the dashboard reads, in bytes."
+    )
 
 
 class GroupJoinLink(Schema):

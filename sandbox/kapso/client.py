@@ -27,6 +27,7 @@ from sandbox.kapso.errors import (
     error_for_status,
     quota_error,
 )
+from sandbox.kapso.listener import CallListener
 from sandbox.kapso.quota import BACKGROUND, Caller, Quota, StoreUnavailable
 from sandbox.kapso.retry import read_retry_wait
 from sandbox.kapso.transport import DeadlineAdapter, send
@@ -40,11 +41,19 @@ T = TypeVar("T")
 
 class KapsoClient:
     def __init__(
-        self, *, base_url: str, api_key: str, timeout: float = 10.0, quota: Quota | None = None
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        timeout: float = 10.0,
+        quota: Quota | None = None,
+        listener: CallListener | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         # Every call spends from it first; None (tests of the wire alone) spends nothing.
         self.quota = quota
+        # Told of every attempt, refusal and wait (metrics, the quota history); never fails a call.
+        self.listener = listener
         self._api_key = api_key
         self.timeout = timeout
         self._session = requests.Session()
@@ -63,19 +72,26 @@ class KapsoClient:
     # --- the API -----------------------------------------------------------------------
     # `caller` says who asks and how urgently: it decides what the budget allows.
     def list_agents(self, *, caller: Caller = BACKGROUND) -> list[types.Agent]:
-        return self._call("GET", "/agents", caller=caller, parse=types.parse_agent_list)
+        return self._call(
+            "GET", "/agents", caller=caller, parse=types.parse_agent_list, op="list_agents"
+        )
 
     def create_session(
         self, *, phone_number: str, agent_id: str, caller: Caller = BACKGROUND
     ) -> types.SandboxSession:
         payload = {"whatsapp_sandbox_session": {"phone_number": phone_number, "agent_id": agent_id}}
         return self._call(
-            "POST", "/sandbox_sessions", caller=caller, payload=payload, parse=_one_session
+            "POST",
+            "/sandbox_sessions",
+            caller=caller,
+            payload=payload,
+            parse=_one_session,
+            op="create_session",
         )
 
     def get_session(self, session_id: str, *, caller: Caller = BACKGROUND) -> types.SandboxSession:
         path = f"/sandbox_sessions/{path_segment(session_id)}"
-        return self._call("GET", path, caller=caller, parse=_one_session)
+        return self._call("GET", path, caller=caller, parse=_one_session, op="get_session")
 
     def list_sessions(
         self, *, page: int = 1, per_page: int = 20, caller: Caller = BACKGROUND
@@ -84,7 +100,12 @@ class KapsoClient:
             raise ValueError("page must be >= 1 and per_page within 1..100")
         params = {"page": page, "per_page": per_page}
         return self._call(
-            "GET", "/sandbox_sessions", caller=caller, params=params, parse=types.parse_session_page
+            "GET",
+            "/sandbox_sessions",
+            caller=caller,
+            params=params,
+            parse=types.parse_session_page,
+            op="list_sessions",
         )
 
     # --- the wire ----------------------------------------------------------------------
@@ -97,6 +118,7 @@ class KapsoClient:
         parse: Callable[[Any], T],
         params: Mapping[str, Any] | None = None,
         payload: Any = None,
+        op: str = "other",
     ) -> T:
         if not self._api_key:
             raise KapsoConfigurationError(
@@ -109,14 +131,37 @@ class KapsoClient:
         while True:
             try:
                 self._spend(caller)
-                return self._attempt(method, path, params, payload, deadline, parse)
+                return self._timed(
+                    op, lambda: self._attempt(method, path, params, payload, deadline, parse)
+                )
             except KapsoError as exc:
                 wait = read_retry_wait(method, exc, attempt, deadline)
                 if wait is None:
                     raise
             attempt += 1
             logger.info("kapso %s %s retry %d in %.2f s", method, path, attempt, wait)
+            self._tell("waited", op, wait)
             time.sleep(wait)
+
+    def _timed(self, op: str, attempt: Callable[[], T]) -> T:
+        """One attempt on the wire, told to the listener with its outcome and duration."""
+        started = time.monotonic()
+        outcome = "ok"
+        try:
+            return attempt()
+        except KapsoError as exc:
+            outcome = exc.kind
+            raise
+        finally:
+            self._tell("called", op, outcome, time.monotonic() - started)
+
+    def _tell(self, event: str, *args: Any) -> None:
+        if self.listener is None:
+            return
+        try:
+            getattr(self.listener, event)(*args)
+        except Exception:  # counting is never worth failing a call over
+            logger.warning("kapso listener failed on %s", event, exc_info=True)
 
     def _attempt(
         self,
@@ -167,8 +212,10 @@ class KapsoClient:
         try:
             denied = self.quota.take(caller)
         except StoreUnavailable:
+            self._tell("refused", "budget_unavailable")
             raise budget_unavailable_error() from None  # fail closed: no unchecked burst
         if denied is not None:
+            self._tell("refused", denied.whose)
             raise quota_error(denied.whose, denied.wait, denied.limit)
 
     def _observe(self, status: int, headers: Mapping[str, str], error: KapsoError | None) -> None:

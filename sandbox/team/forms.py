@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from sandbox.phones import format_phone
 from sandbox.team.models import Tester
 from sandbox.team.roster import MAX_BYTES
 
@@ -48,7 +49,18 @@ class TesterForm(forms.ModelForm):
         model = Tester
         fields = ["name", "phone_number", "email", "account"]
         labels = {"phone_number": "Phone number", "account": "Dashboard account"}
-        help_texts = {"account": "Optional: the tester then sees their own row in the team page."}
+        help_texts = {
+            # Plain words, not the model's "E.164": any common format is read.
+            "phone_number": "With its country code, in any common format: +1 415 555 2671.",
+            "account": "Optional: the tester then sees their own row in the team page.",
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].empty_label = "No account"
+        if self.instance.phone_number and not self.is_bound:
+            # Shown as everywhere on the pages (+1 415-555-2671); saved as E.164 again.
+            self.initial["phone_number"] = format_phone(self.instance.phone_number)
 
     def clean_phone_number(self):
         from django.conf import settings

@@ -20,7 +20,7 @@ from django.utils import timezone
 from huey import RedisHuey, crontab
 from huey.exceptions import TaskLockedException
 
-from sandbox import sync
+from sandbox import sync, usage
 from sandbox.team import erasure, onboarding, reminders
 from sandbox.team.models import OnboardingBatch, WorkerHeartbeat
 from sandbox.team.queue import huey
@@ -134,6 +134,14 @@ def purge_retention() -> None:
     if settings.SANDBOX_RETENTION_DAYS <= 0:
         return
     erasure.purge_older_than(days=settings.SANDBOX_RETENTION_DAYS)
+
+
+@huey.periodic_task(crontab(minute="*"))
+@_db
+@_once("flush-kapso-usage")
+def flush_kapso_usage() -> None:
+    """The quota history counted in the cache (sandbox/usage.py) into its hourly rows."""
+    usage.flush_usage()
 
 
 # --- is anybody working? -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from sandbox import live
+from sandbox import live, session_states, timewords
 from sandbox.access import sessions_visible_to
 from sandbox.gateway import watcher
 from sandbox.models import Agent, SandboxSession
@@ -26,12 +26,13 @@ from sandbox.team.access import can_manage_team
 from sandbox.team.models import Tester
 
 NONE, PENDING, ACTIVE, EXPIRING, EXPIRED = "none", "pending", "active", "expiring", "expired"
+# The session page's words for the states both show (docs/session-states.md).
 LABELS = {
     NONE: "No session",
-    PENDING: "Pending",
-    ACTIVE: "Active",
+    PENDING: session_states.WORDS[session_states.PENDING],
+    ACTIVE: session_states.WORDS[session_states.ACTIVE],
     EXPIRING: "Expiring soon",
-    EXPIRED: "Expired",
+    EXPIRED: session_states.WORDS[session_states.EXPIRED],
 }
 # Kapso calls one matrix request may cause: each is a round trip the page waits for.
 REFRESH_PER_REQUEST = 2
@@ -95,15 +96,8 @@ class Cell:
         return "Create" if self.state == NONE else "Renew"
 
 
-def short_duration(seconds: int) -> str:
-    """ "23 h 59 min", "45 min", "under a minute": a matrix cell has little room."""
-    minutes = max(0, seconds) // 60
-    if minutes == 0:
-        return "under a minute"
-    hours, minutes = divmod(minutes, 60)
-    if hours >= 48:
-        return f"{hours // 24} days"
-    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+# "23 h 59 min": the dashboard's one way to write a span (sandbox/timewords.py).
+short_duration = timewords.duration
 
 
 def cell_state(session: SandboxSession | None, now: datetime) -> tuple[str, int | None]:

@@ -9,12 +9,14 @@ docs/decisions.md says why Huey.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from huey import RedisHuey, SqliteHuey
 from huey.api import Huey
+from huey.signals import SIGNAL_ENQUEUED, SIGNAL_EXECUTING, SIGNAL_EXPIRED, SIGNAL_REVOKED
 
 NAME = "kapso-team"
 
@@ -36,3 +38,25 @@ def build(url: str) -> Huey:
 
 
 huey = build(settings.TEAM_QUEUE_URL)
+
+
+# Huey keeps no enqueue time: each job is stamped as it enters the queue and the stamp is
+# taken back when it starts, so operators can see how long the oldest one has waited.
+STAMP_PREFIX = "enqueued:"
+
+
+@huey.signal(SIGNAL_ENQUEUED)
+def _stamp(signal, task, *args) -> None:
+    huey.put(STAMP_PREFIX + task.id, time.time())
+
+
+@huey.signal(SIGNAL_EXECUTING, SIGNAL_REVOKED, SIGNAL_EXPIRED)
+def _unstamp(signal, task, *args) -> None:
+    huey.delete(STAMP_PREFIX + task.id)
+
+
+def oldest_waiting_age(now: float, *, look_at: int = 1000) -> float:
+    """Seconds the oldest stamped job in the queue has waited; 0 when none waits."""
+    stamps = [huey.get(STAMP_PREFIX + task.id, peek=True) for task in huey.pending(look_at)]
+    known = [s for s in stamps if s is not None]
+    return max(0.0, now - min(known)) if known else 0.0

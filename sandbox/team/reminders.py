@@ -22,9 +22,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.timesince import timeuntil
 
-from sandbox import live
+from sandbox import live, timewords
 from sandbox.errors import USER_FACING_ERRORS, CreateOutcomeUnknown, ServiceError
 from sandbox.kapso import KapsoError
 from sandbox.kapso.errors import KapsoRateLimitedError
@@ -254,8 +253,9 @@ def _mail_reminder(reminder: Reminder) -> None:
     session = reminder.session
     context = {
         "session": session,
-        # Plain text: the non-breaking spaces Django puts in "2 hours" read badly in mail.
-        "left": timeuntil(session.expires_at).replace("\xa0", " "),
+        # "23 h 59 min", as the pages write it (sandbox/timewords.py).
+        "left": timewords.duration(timewords.seconds_left(session.expires_at)),
+        "when": timewords.when(session.expires_at),
         "renew_url": renew_url(reminder),
     }
     message = EmailMultiAlternatives(

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sandbox.access import staff_required
 from sandbox.gateway import Priority, quota
 
 
-@staff_member_required
+@staff_required
 @never_cache
 @require_GET
 def budget(request: HttpRequest) -> HttpResponse:

@@ -50,6 +50,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "agent_error": choices.error,
+            "agent_outage": choices.outage,
             "recent_sessions": recent[:RECENT_SESSIONS],
         },
         status=status,

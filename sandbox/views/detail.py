@@ -1,4 +1,4 @@
-"""A session's page, its live status, and its QR code as downloads."""
+"""A session's page, its live status, its state part, and its QR code as downloads."""
 
 from __future__ import annotations
 
@@ -12,32 +12,42 @@ from sandbox import sessions, sharing
 from sandbox.access import can_manage, sessions_visible_to
 from sandbox.gateway import watcher
 from sandbox.phones import format_phone
-from sandbox.presenters import inline_qr, qr_label, status_payload, status_text
+from sandbox.presenters import inline_qr, qr_label, status_payload
 from sandbox.qr import qr_png, qr_svg
+from sandbox.session_states import page_state
+
+
+def _state_context(request: HttpRequest, session) -> dict:
+    """What templates/sandbox/_session_state.html needs: the page and its live update."""
+    state = page_state(session)
+    token = sharing.share_token(session) if state.offers_share else None
+    share_url = (
+        request.build_absolute_uri(reverse("sandbox:shared", args=[token])) if token else None
+    )
+    return {
+        "session": session,
+        "state": state,
+        "qr_svg": inline_qr(session) if state.offers_code else "",
+        "phone_display": format_phone(session.phone_number),
+        "share_url": share_url,
+        "can_share": state.offers_share and can_manage(request.user, session),
+    }
 
 
 @never_cache  # a phone number and its code: kept by no proxy and no back button
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
-    token = sharing.share_token(session)
-    headline, detail = status_text(session)
-    share_url = (
-        request.build_absolute_uri(reverse("sandbox:shared", args=[token])) if token else None
-    )
-    return render(
-        request,
-        "sandbox/detail.html",
-        {
-            "session": session,
-            "qr_svg": inline_qr(session),
-            "phone_display": format_phone(session.phone_number),
-            "status_headline": headline,
-            "status_detail": detail,
-            "share_url": share_url,
-            "can_share": can_manage(request.user, session),
-        },
-    )
+    return render(request, "sandbox/detail.html", _state_context(request, session))
+
+
+@never_cache
+@require_GET
+def session_state_part(request: HttpRequest, pk: int) -> HttpResponse:
+    """The state part of the session page alone: the page swaps it in, whole, when the
+    status endpoint says the state changed. Reads the database only (the poll refreshed it)."""
+    session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
+    return render(request, "sandbox/_session_state.html", _state_context(request, session))
 
 
 @never_cache

@@ -15,6 +15,7 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.templatetags.static import static
 
 from sandbox.errors import KapsoBudgetUnavailable
 
@@ -25,8 +26,8 @@ CACHE_DOWN = (
     "minute."
 )
 DATABASE_DOWN = (
-    "The dashboard cannot reach its database, so nothing could be read or saved; try again "
-    "in a minute. Anything you typed was not saved: go back and send it again then."
+    "The dashboard cannot reach its database, so nothing could be read or saved (what you "
+    "typed included): go back and send it again in a minute."
 )
 
 
@@ -50,13 +51,27 @@ def what_is_down(exc: BaseException | None) -> str | None:
     return None
 
 
+def _stylesheet() -> str:
+    """The dashboard's stylesheet, so the page looks like the dashboard: a static file,
+    needing neither the database nor the cache. None if even that cannot be named (a
+    missing manifest must not turn the error page itself into an error)."""
+    try:
+        return static("css/app.css")
+    except Exception:
+        logger.warning("stylesheet unavailable for the error page", exc_info=True)
+        return ""
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     down = what_is_down(sys.exception())
     if down is None:
-        return HttpResponse(loader.get_template("500.html").render(), status=500)
+        body = loader.get_template("500.html").render({"stylesheet": _stylesheet()})
+        return HttpResponse(body, status=500)
     logger.error("%s unreachable while serving %s", down, request.path)
     message = CACHE_DOWN if down == "cache" else DATABASE_DOWN
-    body = loader.get_template("outage.html").render({"message": message})
+    body = loader.get_template("outage.html").render(
+        {"message": message, "stylesheet": _stylesheet()}
+    )
     response = HttpResponse(body, status=503)
     response["Retry-After"] = "60"
     return response

@@ -1,6 +1,9 @@
 // Keeps the session page true without a reload: polls the status endpoint while the
-// session may still change, stops once it is active or expired, and pauses while the
-// tab is hidden. The server throttles calls to Kapso, so many open tabs cost nothing.
+// session may still change and, when the server says the state changed, fetches the
+// server-rendered state part of the page (sandbox:state) and swaps it in whole, so no
+// heading, badge, detail or time left is left saying the old state. Stops once the session
+// is active or expired, pauses while the tab is hidden. The server throttles calls to
+// Kapso, so many open tabs cost nothing.
 "use strict";
 
 (() => {
@@ -9,34 +12,47 @@
 
   const POLL_MS = 3000;
   const MAX_BACKOFF_MS = 30000;
-  const badge = document.getElementById("session-status");
-  const box = document.getElementById("status-box");
-  const headline = document.getElementById("status-headline");
-  const detail = document.getElementById("status-detail");
+  const part = document.getElementById("session-state");
+  const announce = document.getElementById("status-announce");
   const errorLine = document.getElementById("status-error");
-  const countdown = document.getElementById("countdown");
   let final = root.dataset.final === "true";
   let delay = POLL_MS;
   let timer = null;
   let inFlight = false; // one request at a time: a late answer never overwrites a newer one
   let expiryChecked = false;
 
+  // The same words as sandbox/timewords.py `duration` and `time_left`.
+  function duration(seconds) {
+    let minutes = Math.floor(Math.max(0, seconds) / 60);
+    if (minutes === 0) return "under a minute";
+    const hours = Math.floor(minutes / 60);
+    minutes %= 60;
+    if (hours >= 48) return `${Math.floor(hours / 24)} days`;
+    return hours ? `${hours} h ${minutes} min` : `${minutes} min`;
+  }
+
+  async function swapState(key) {
+    const response = await fetch(root.dataset.stateUrl, {
+      headers: { Accept: "text/html" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const html = await response.text();
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    part.replaceChildren(template.content);
+    root.dataset.stateKey = key;
+    // The swapped-in status box is new to the page; say the change once, here.
+    const headline = document.getElementById("status-headline");
+    const detail = document.getElementById("status-detail");
+    announce.textContent = [headline, detail].map((el) => (el ? el.textContent : "")).join(" ");
+    tickNow();
+  }
+
   function show(state) {
-    badge.textContent = state.label;
-    badge.className = `badge status-${state.display_status}`;
-    box.className = `status-box status-box-${state.display_status}`;
-    // Only touch the live region when the words change, so screen readers announce
-    // real changes and nothing else.
-    if (headline.textContent !== state.headline) headline.textContent = state.headline;
-    if (detail.textContent !== state.detail) detail.textContent = state.detail;
     errorLine.hidden = !state.error;
     errorLine.textContent = state.error ? `Last check with Kapso failed: ${state.error}` : "";
     root.dataset.final = String(state.final);
-    if (countdown) {
-      // Activation moves the expiry (Kapso gives an active session its own time).
-      if (state.expires_at) countdown.dataset.expiresAt = state.expires_at;
-      countdown.parentElement.hidden = state.display_status === "expired" || !state.expires_at;
-    }
     final = state.final;
   }
 
@@ -59,6 +75,7 @@
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const state = await response.json();
+      if (state.state_key !== root.dataset.stateKey) await swapState(state.state_key);
       show(state);
       // The shared Kapso budget said "not now": wait as long as it asks, quietly.
       delay = state.retry_in ? Math.min(state.retry_in * 1000, MAX_BACKOFF_MS) : POLL_MS;
@@ -83,26 +100,28 @@
     }
   });
 
-  function tick() {
-    if (!countdown) return;
-    const left = Math.floor((Date.parse(countdown.dataset.expiresAt) - Date.now()) / 1000);
-    if (left <= 0) {
-      countdown.textContent = "0:00:00";
-      // Once, let the server say "expired" (an active session stops polling, so it must
-      // be asked); a later answer may move the expiry, so keep ticking.
-      if (!expiryChecked && !inFlight) {
-        expiryChecked = true;
-        final = false;
-        pollNow();
-      }
-      setTimeout(tick, 1000);
-      return;
+  // Every "… left" on the page, counted down in the server's words.
+  function tickNow() {
+    let ended = false;
+    for (const el of part.querySelectorAll(".time-left[data-expires-at]")) {
+      const left = Math.floor((Date.parse(el.dataset.expiresAt) - Date.now()) / 1000);
+      const text = left > 0 ? `${duration(left)} left` : "no time left";
+      if (el.textContent !== text) el.textContent = text;
+      if (left <= 0) ended = true;
     }
-    expiryChecked = false;
-    const h = Math.floor(left / 3600);
-    const m = String(Math.floor((left % 3600) / 60)).padStart(2, "0");
-    const s = String(left % 60).padStart(2, "0");
-    countdown.textContent = `${h}:${m}:${s}`;
+    if (!ended) {
+      expiryChecked = false;
+    } else if (!expiryChecked && !inFlight) {
+      // Once, let the server say "expired" (an active session stops polling, so it must
+      // be asked); its answer swaps in the expired state.
+      expiryChecked = true;
+      final = false;
+      pollNow();
+    }
+  }
+
+  function tick() {
+    tickNow();
     setTimeout(tick, 1000);
   }
 

@@ -8,6 +8,8 @@ server (`scripted`), as everywhere in the suite.
 from __future__ import annotations
 
 import json
+import re
+from functools import lru_cache
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from django.test import Client
 
 from sandbox.api.models import ApiToken
 from sandbox.api.tokens import token_create
+from sandbox.api.views.problem_codes import MAY_ANSWER
 
 AGENT = "agent-support-01"
 PHONE = "+1 415 555 2671"
@@ -22,8 +25,39 @@ E164 = "+14155552671"
 ENSURE = "/api/v1/sessions/ensure"
 
 
+@lru_cache(maxsize=1)
+def _operations() -> list[tuple[re.Pattern, str, str]]:
+    from sandbox.api.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    return [
+        (re.compile(re.sub(r"\{[^}]+\}", "[^/]+", template)), method.upper(), op["operationId"])
+        for template, ops in paths.items()
+        for method, op in ops.items()
+    ]
+
+
+def operation_of(method: str, path: str) -> str | None:
+    """The operation a request reaches, by the served schema's paths; None for no operation."""
+    return next(
+        (op for pattern, verb, op in _operations() if verb == method and pattern.fullmatch(path)),
+        None,
+    )
+
+
+def declared(method: str, path: str, response):
+    """`response`, after checking that its problem, if any, is one the operation's row of
+    views/problem_codes.py lists: every API test is also a check of that table."""
+    operation = operation_of(method, path.split("?", 1)[0])
+    if operation and response.get("Content-Type") == "application/problem+json":
+        code = response.json()["code"]
+        assert code in MAY_ANSWER[operation], f"{operation} answered {code}, not in its row"
+    return response
+
+
 class Api:
-    """Django's test client with `Authorization: Bearer <secret>` on every request."""
+    """Django's test client with `Authorization: Bearer <secret>` on every request; each
+    problem answered is checked against the operation's declared codes (`declared`)."""
 
     def __init__(self, secret: str | None, client: Client | None = None) -> None:
         self.secret = secret
@@ -36,7 +70,8 @@ class Api:
         return {**headers, **(extra or {})}
 
     def get(self, path: str, params: dict | None = None, headers: dict | None = None):
-        return self.client.get(path, params or {}, headers=self._headers(None, headers))
+        response = self.client.get(path, params or {}, headers=self._headers(None, headers))
+        return declared("GET", path, response)
 
     def post(
         self,
@@ -48,9 +83,10 @@ class Api:
         headers: dict | None = None,
     ):
         data = raw if raw is not None else ("" if body is None else json.dumps(body))
-        return self.client.post(
+        response = self.client.post(
             path, data, content_type="application/json", headers=self._headers(key, headers)
         )
+        return declared("POST", path, response)
 
     def ensure(self, phone: str = PHONE, agent: str = AGENT, **kwargs):
         return self.post(ENSURE, {"phone_number": phone, "agent_id": agent}, **kwargs)

@@ -134,7 +134,9 @@ def test_agent_reloads_are_one_call_however_many_clicks(kapso, alice_client):
 def test_staff_see_this_minutes_use_and_teammates_do_not(kapso, alice_client, charlie, client):
     alice_client.get(URL)
     post(alice_client, "+14155552671")
-    assert alice_client.get(reverse("sandbox:budget")).status_code == 302  # to the login
+    # The dashboard's own 403 page, not a redirect to the admin's login (issue 18).
+    refused = alice_client.get(reverse("sandbox:budget"))
+    assert refused.status_code == 403 and "Only staff see this page" in refused.content.decode()
     client.force_login(charlie)
     page = client.get(reverse("sandbox:budget")).content.decode()
     assert "Used this minute</dt><dd>2 of 100" in page

@@ -47,7 +47,8 @@ def test_login_create_scan_and_see_it_in_history(live_server, kapso, alice, capl
     assert newest["activation_code"] == code  # the code Kapso issued is the one shown
 
     history = http.get(base + "/sessions/", timeout=10).text
-    assert "+14155552671" in history and code in history and "Pending activation" in history
+    # Phones are shown in the one international format (issue 18).
+    assert "+1 415-555-2671" in history and code in history and "Pending activation" in history
 
     for url in (base + "/", created.url, base + "/sessions/", created.url + "qr.svg"):
         assert TEST_API_KEY not in http.get(url, timeout=10).text

@@ -94,7 +94,13 @@ def test_session_page(client, django_assert_max_num_queries, request, alice, bob
     counts = []
     for total in SIZES:
         add_sessions(total, creators=[alice, bob])
-        newest = SandboxSession.objects.filter(created_by=alice).order_by("created_at").first()
+        # A live one: an expired session's page shows no code and no QR code (issue 18).
+        newest = (
+            SandboxSession.objects.filter(created_by=alice, expires_at__gt=timezone.now())
+            .exclude(status="expired")
+            .order_by("created_at")
+            .first()
+        )
         count, html = count_queries(
             django_assert_max_num_queries, client, reverse("sandbox:detail", args=[newest.pk])
         )

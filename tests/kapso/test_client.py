@@ -245,3 +245,46 @@ def test_the_key_is_sent_to_the_configured_host_only(scripted, monkeypatch):
     scripted.reply = Reply(status=200, body=[DOCUMENTED["data"]["agent"]])
     assert client_for(scripted.url).list_agents()[0].id == "agent-123abc"
     assert len(scripted.requests) == 1
+
+
+class _Told:
+    """A listener that writes down what the client told it (a real listener, in memory)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def called(self, operation: str, outcome: str, seconds: float) -> None:
+        self.events.append(("called", operation, outcome))
+
+    def refused(self, whose: str) -> None:
+        self.events.append(("refused", whose))
+
+    def waited(self, operation: str, seconds: float) -> None:
+        self.events.append(("waited", operation))
+
+
+class _Broken(_Told):
+    def called(self, operation: str, outcome: str, seconds: float) -> None:
+        raise RuntimeError("the counter is down")
+
+
+def test_the_listener_hears_each_attempt_with_its_outcome(kapso):
+    from tests.conftest import arm
+
+    told = _Told()
+    client = KapsoClient(base_url=kapso.api_base_url, api_key=TEST_API_KEY, listener=told)
+    arm(kapso, "status", path="/api/v1/agents", method="GET", status=503)
+    client.list_agents()
+    with pytest.raises(errors.KapsoNotFoundError):
+        client.get_session("no-such-session")
+    assert told.events == [
+        ("called", "list_agents", "server"),
+        ("waited", "list_agents"),
+        ("called", "list_agents", "ok"),
+        ("called", "get_session", "not_found"),
+    ]
+
+
+def test_a_failing_listener_never_fails_the_call(kapso):
+    client = KapsoClient(base_url=kapso.api_base_url, api_key=TEST_API_KEY, listener=_Broken())
+    assert client.list_agents()

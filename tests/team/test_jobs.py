@@ -113,3 +113,13 @@ def test_sync_runs_as_a_job(worker):
     Agent.objects.all().delete()
     jobs.sync_kapso()
     wait_until(lambda: Agent.objects.count() == 3)
+
+
+def test_flush_kapso_usage_runs_as_a_job_every_minute(worker):
+    from sandbox import usage
+    from sandbox.models import KapsoUsageHour
+
+    assert jobs.flush_kapso_usage.s().validate_datetime(datetime(2026, 1, 5, 10, 1))
+    usage.count("refusals")
+    jobs.flush_kapso_usage()
+    wait_until(lambda: KapsoUsageHour.objects.filter(refusals=1).exists())

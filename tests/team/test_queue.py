@@ -67,3 +67,19 @@ def test_on_redis_a_second_consumer_runs_what_the_first_machine_queued():
     finally:
         consumer.stop(graceful=True)
         producer.flush()
+
+
+def test_the_oldest_waiting_job_is_stamped_and_unstamped(monkeypatch):
+    from sandbox.team import jobs
+
+    queue.huey.flush()
+    try:
+        jobs.resume_batches()  # enqueued, nobody consumes it here
+        waited = queue.oldest_waiting_age(queue.time.time() + 30)
+        assert 29 <= waited <= 31
+        task = queue.huey.dequeue()
+        queue.huey.execute(task)  # starting it takes its stamp back
+        assert queue.oldest_waiting_age(queue.time.time()) == 0
+        assert queue.huey.get(queue.STAMP_PREFIX + task.id, peek=True) is None
+    finally:
+        queue.huey.flush()

@@ -9,9 +9,17 @@ pytestmark = pytest.mark.django_db
 URL = reverse("sandbox:budget")
 
 
-def test_a_teammate_who_is_not_staff_is_sent_to_the_login(alice_client):
+def test_a_teammate_who_is_not_staff_gets_the_dashboards_403(alice_client):
+    # Not the admin's login, which a signed-in teammate cannot pass anyway (issue 18).
     response = alice_client.get(URL)
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Only staff see this page" in page and 'class="site-header"' in page
+
+
+def test_signed_out_people_are_sent_to_the_dashboards_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_staff_see_each_prioritys_ceiling(client, charlie, settings):

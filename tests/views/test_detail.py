@@ -43,7 +43,8 @@ def test_page_shows_expiry_absolute_and_relative(kapso, alice_client, alice):
     session = make_session(alice)
     html = alice_client.get(session.get_absolute_url()).content.decode()
     assert session.expires_at.strftime("%Y-%m-%d %H:%M") in html
-    assert re.search(r"\(in 2[34]\xa0hours", html) or re.search(r"\(in 2[34]&nbsp;hours", html)
+    # One time-left format on every page (issue 18).
+    assert re.search(r"\((<span[^>]*>)?2[34] h \d+ min left", html)
 
 
 def test_lapsed_session_shows_expired_without_a_refresh(kapso, alice_client, alice):
@@ -52,7 +53,64 @@ def test_lapsed_session_shows_expired_without_a_refresh(kapso, alice_client, ali
     session.save()
     html = alice_client.get(session.get_absolute_url()).content.decode()
     assert "status-expired" in html
-    assert "(expired 5" in html
+    assert "(expired 5 min ago)" in html
+
+
+def test_expired_leads_with_renew_and_offers_no_code_qr_or_share_link(kapso, alice_client, alice):
+    from sandbox import sharing
+
+    session = make_session(alice)
+    sharing.share_link_create(session)
+    session.refresh_from_db()
+    session.expires_at = timezone.now() - timedelta(hours=3)
+    session.save()
+    html = alice_client.get(session.get_absolute_url()).content.decode()
+    assert "<h1>This session has expired</h1>" in html
+    assert "Scan to activate" not in html
+    assert "<svg" not in html and "wa.me" not in html and "Open in WhatsApp" not in html
+    assert session.activation_code not in html.split("<main", 1)[1]
+    assert "Share" not in html and "/share/" not in html
+    assert "expired 3 h 0 min ago" in html
+    # Renew is the first form of the page's content, and the primary button.
+    main = html.split('id="session-state"', 1)[1]
+    first_form = main.split("<form", 2)[1]
+    assert reverse("sandbox:renew", args=[session.pk]) in first_form
+    assert 'class="button primary">Renew' in first_form
+
+
+def test_a_fresh_load_of_an_active_session_says_active_everywhere(kapso, alice_client, alice):
+    session = make_session(alice)
+    session.status = "active"
+    session.activated_at = timezone.now()
+    session.save()
+    html = alice_client.get(session.get_absolute_url()).content.decode()
+    assert "Scan to activate" not in html and "Pending" not in html
+    assert 'id="session-status">Active<' in html and 'id="fact-status">Active since' in html
+
+
+@pytest.mark.parametrize("status", ["pending_activation", "active", "paused_by_kapso"])
+def test_the_state_part_is_the_pages_state_part(kapso, alice_client, alice, status):
+    session = make_session(alice)
+    emulator_control(kapso, f"sessions/{session.kapso_id}/status", {"status": status})
+    session.status = status
+    session.save()
+    page = alice_client.get(session.get_absolute_url()).content.decode()
+    part = alice_client.get(reverse("sandbox:state", args=[session.pk]))
+    assert part.status_code == 200 and part["Cache-Control"].startswith("max-age=0")
+    body = part.content.decode().strip()
+    assert "<html" not in body and body.startswith("<header")
+    # The page embeds exactly what the state URL serves (the CSRF tokens aside).
+    strip = lambda text: re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)  # noqa: E731
+    assert strip(body) in strip(page)
+    key = re.search(r'data-state-key="([^"]+)"', page).group(1)
+    polled = alice_client.get(reverse("sandbox:status", args=[session.pk])).json()
+    assert polled["state_key"] == key.replace("&amp;", "&")
+
+
+def test_a_teammate_cannot_fetch_anothers_state_part(kapso, client, alice, bob):
+    session = make_session(alice)
+    client.force_login(bob)
+    assert client.get(reverse("sandbox:state", args=[session.pk])).status_code == 404
 
 
 def test_unknown_status_is_shown_as_kapso_sent_it(kapso, alice_client, alice):

@@ -74,6 +74,18 @@ def test_create_fails_closed_keeps_what_was_typed_and_makes_no_call(
     assert FailedSessionAttempt.objects.get().error_kind == "budget_unavailable"
 
 
+def test_with_the_cache_down_the_create_form_does_not_blame_kapsos_agent_list(
+    kapso, alice_client, cache_down
+):
+    alice_client.get(CREATE)  # the agent list, while the cache still works
+    cache_down()
+    html = alice_client.get(CREATE).content.decode()
+    assert "cannot reach its cache (Redis)" in html
+    assert "Kapso's agent list could not be loaded" not in html
+    assert "Showing the last list the dashboard saw." in html
+    assert "Support" in html  # the last list is still offered
+
+
 def test_speed_ups_fail_open(kapso, alice, alice_client, cache_down):
     session = make_session(alice)
     cache_down()
@@ -102,6 +114,23 @@ def test_a_database_outage_is_a_503_that_says_nothing_was_saved():
         response = server_error(request)
     assert response.status_code == 503
     assert DATABASE_DOWN.replace("'", "&#x27;") in response.content.decode()
+
+
+def test_the_outage_page_looks_like_the_dashboard_without_database_or_cache(
+    django_assert_num_queries, cache_down
+):
+    cache_down()
+    request = RequestFactory().post(CREATE, TYPED)
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        with django_assert_num_queries(0):
+            response = server_error(request)
+    html = response.content.decode()
+    assert '<link rel="stylesheet" href="/static/css/app.css' in html
+    assert 'class="site-header"' in html and 'class="card narrow"' in html
+    # One sentence says what is down, and only that one.
+    assert html.count("cannot reach") == 1 and "database" in html and "Redis" not in html
 
 
 def test_any_other_error_is_still_the_plain_500_page():

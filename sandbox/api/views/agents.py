@@ -7,7 +7,8 @@ from ninja import Router
 
 from sandbox import agents
 from sandbox.api.schemas import AgentList
-from sandbox.api.views.common import only_query, problems
+from sandbox.api.views.common import only_query
+from sandbox.api.views.problem_codes import problem_responses
 from sandbox.gateway import watcher
 
 router = Router(tags=["agents"])
@@ -15,7 +16,7 @@ router = Router(tags=["agents"])
 
 @router.get(
     "",
-    response={200: AgentList, **problems()},
+    response={200: AgentList, **problem_responses("list_agents")},
     url_name="agents",
     operation_id="list_agents",
     summary="Kapso's agents, from the dashboard's copy (reloaded when it is older than "

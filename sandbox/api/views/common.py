@@ -1,4 +1,4 @@
-"""What every API view needs: the session a request may see, and problem responses to list."""
+"""What every API view needs: the session a request may see, and no unknown query parameter."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from sandbox.access import sessions_visible_to
 from sandbox.api.handlers import not_found
 from sandbox.api.problems import ApiProblem
-from sandbox.api.schemas import Problem
 from sandbox.models import SandboxSession
 
 
@@ -20,11 +19,6 @@ def visible_session(request: HttpRequest, session_id: int) -> SandboxSession:
     if session is None:
         raise not_found()
     return session
-
-
-def problems(*statuses: int) -> dict[int, type[Problem]]:
-    """Problem responses for an operation's `response=` (401 always: every call needs a token)."""
-    return {status: Problem for status in sorted({400, 401, *statuses})}
 
 
 def only_query(request: HttpRequest, *allowed: str) -> None:

@@ -9,7 +9,8 @@ from ninja import Router
 
 from sandbox.api.problems import ApiProblem
 from sandbox.api.schemas import GroupList, MemberList
-from sandbox.api.views.common import only_query, problems
+from sandbox.api.views.common import only_query
+from sandbox.api.views.problem_codes import problem_responses
 from sandbox.team.access import groups_visible_to
 from sandbox.team.groups import link_state
 from sandbox.team.models import TesterGroup
@@ -34,7 +35,7 @@ def _group_out(group: TesterGroup) -> dict:
 
 @router.get(
     "",
-    response={200: GroupList, **problems()},
+    response={200: GroupList, **problem_responses("list_groups")},
     url_name="groups",
     operation_id="list_groups",
     summary="Tester groups (managers' tokens see every group; other tokens none)",
@@ -46,7 +47,7 @@ def list_groups(request: HttpRequest):
 
 @router.get(
     "/{group_id}/members",
-    response={200: MemberList, **problems(404)},
+    response={200: MemberList, **problem_responses("list_group_members")},
     url_name="group_members",
     operation_id="list_group_members",
     summary="A group's testers, newest first, with their E.164 phone numbers",

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from sandbox.api.textqr import qr_text
-from sandbox.api.views.common import only_query, problems, visible_session
+from sandbox.api.views.common import only_query, visible_session
+from sandbox.api.views.problem_codes import problem_responses
 from sandbox.presenters import qr_label
 from sandbox.qr import qr_png, qr_svg
 
@@ -24,7 +25,7 @@ CONTENT_TYPES = {
 
 @router.get(
     "/{int:session_id}/qr.svg",
-    response={200: None, **problems(404)},
+    response={200: None, **problem_responses("session_qr_svg")},
     url_name="session_qr_svg",
     operation_id="session_qr_svg",
     summary="The QR code of the activation link, as SVG",
@@ -40,7 +41,7 @@ def session_qr_svg(request: HttpRequest, session_id: int):
 
 @router.get(
     "/{int:session_id}/qr.png",
-    response={200: None, **problems(404)},
+    response={200: None, **problem_responses("session_qr_png")},
     url_name="session_qr_png",
     operation_id="session_qr_png",
     summary="The QR code of the activation link, as PNG",
@@ -53,7 +54,7 @@ def session_qr_png(request: HttpRequest, session_id: int):
 
 @router.get(
     "/{int:session_id}/qr.txt",
-    response={200: None, **problems(404)},
+    response={200: None, **problem_responses("session_qr_txt")},
     url_name="session_qr_txt",
     operation_id="session_qr_txt",
     summary="The QR code drawn in text, to print in a terminal or a CI log and scan",

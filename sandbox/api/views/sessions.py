@@ -19,7 +19,8 @@ from sandbox.api.origins import record_origin
 from sandbox.api.present import session_out
 from sandbox.api.problems import ApiProblem
 from sandbox.api.schemas import EnsureIn, EnsureOut, SessionOut, SessionPage, Text
-from sandbox.api.views.common import only_query, problems, visible_session
+from sandbox.api.views.common import only_query, visible_session
+from sandbox.api.views.problem_codes import problem_responses
 from sandbox.ensure import ensure_session
 from sandbox.phones import InvalidPhoneNumber, normalize_phone
 
@@ -31,18 +32,18 @@ IDEMPOTENCY_KEY = Header(
     description="Any unique string (a UUID, a CI run id): a repeat within 24 hours gets the "
     "first answer instead of doing the work again.",
 )
-# Checked by idempotent.py, which says what is wrong in words; the schema says it too.
-IdempotencyKey = Annotated[
-    str,
+# Checked by idempotent.py, which says what is wrong in words; the schema says it too. The
+# header is optional (absent, not null: a header cannot be null), so the schema is the
+# string's alone: declared nullable, generated clients sent or choked on "None".
+OptionalIdempotencyKey = Annotated[
+    str | None,
     WithJsonSchema({"type": "string", "pattern": idempotent.KEY_PATTERN.pattern, "maxLength": 255}),
 ]
-# Kapso's failures and the budget's refusals, for the operations that call Kapso.
-KAPSO_PROBLEMS = (403, 409, 422, 429, 502, 503, 504)
 
 
 @router.post(
     "/ensure",
-    response={200: EnsureOut, 201: EnsureOut, **problems(*KAPSO_PROBLEMS)},
+    response={200: EnsureOut, 201: EnsureOut, **problem_responses("ensure_session")},
     url_name="ensure",
     operation_id="ensure_session",
     summary="The live session for a phone and an agent, made if there is none",
@@ -55,7 +56,7 @@ def ensure(
     request: HttpRequest,
     payload: EnsureIn,
     response: HttpResponse,
-    idempotency_key: IdempotencyKey | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKey = IDEMPOTENCY_KEY,
 ):
     token = _writer(request)
     phone = _phone(payload.phone_number)
@@ -71,7 +72,7 @@ def ensure(
 
 @router.get(
     "/{int:session_id}",
-    response={200: SessionOut, **problems(404)},
+    response={200: SessionOut, **problem_responses("get_session")},
     url_name="session",
     operation_id="get_session",
     summary="One session, as the dashboard last heard of it from Kapso",
@@ -93,7 +94,7 @@ class Filters(Schema):
 
 @router.get(
     "",
-    response={200: SessionPage, **problems()},
+    response={200: SessionPage, **problem_responses("list_sessions")},
     url_name="sessions",
     operation_id="list_sessions",
     summary="The sessions your token may see, newest first, filtered as the history page is",
@@ -129,7 +130,7 @@ def list_sessions(request: HttpRequest, filters: Query[Filters]):
 
 @router.post(
     "/{int:session_id}/renew",
-    response={201: EnsureOut, 200: EnsureOut, **problems(404, *KAPSO_PROBLEMS)},
+    response={201: EnsureOut, 200: EnsureOut, **problem_responses("renew_session")},
     url_name="session_renew",
     operation_id="renew_session",
     summary="A fresh session for the same phone and agent (the old one stays in the history)",
@@ -138,7 +139,7 @@ def renew(
     request: HttpRequest,
     session_id: int,
     response: HttpResponse,
-    idempotency_key: IdempotencyKey | None = IDEMPOTENCY_KEY,
+    idempotency_key: OptionalIdempotencyKey = IDEMPOTENCY_KEY,
 ):
     token = _writer(request)
     old = visible_session(request, session_id)

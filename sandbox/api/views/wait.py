@@ -20,7 +20,8 @@ from ninja import Field, Query, Router, Schema
 from sandbox.api.present import session_out
 from sandbox.api.problems import ApiProblem
 from sandbox.api.schemas import WaitOut
-from sandbox.api.views.common import only_query, problems, visible_session
+from sandbox.api.views.common import only_query, visible_session
+from sandbox.api.views.problem_codes import problem_responses
 from sandbox.gateway import watcher
 from sandbox.models import SandboxSession
 from sandbox.sessions import sandbox_session_refresh_throttled
@@ -44,7 +45,7 @@ class WaitParams(Schema):
 
 @router.get(
     "/{int:session_id}/wait",
-    response={200: WaitOut, **problems(404, 409)},
+    response={200: WaitOut, **problem_responses("wait_for_session")},
     url_name="session_wait",
     operation_id="wait_for_session",
     summary="Wait until the session is active, or the timeout passes (then call again)",

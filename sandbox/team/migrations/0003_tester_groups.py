@@ -10,7 +10,7 @@ import sandbox.team.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sandbox", "0007_origin_join"),
+        ("sandbox", "0008_origin_join"),
         ("team", "0002_reminder_delivered_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

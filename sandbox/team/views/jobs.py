@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sandbox.access import staff_required
 from sandbox.team import onboarding
 from sandbox.team.models import ErasureLog, OnboardingBatch, WorkerHeartbeat
 from sandbox.team.workers import worker_status
 
 
-@staff_member_required
+@staff_required
 @never_cache
 @require_GET
 def job_state(request: HttpRequest) -> HttpResponse:

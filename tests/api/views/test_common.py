@@ -1,5 +1,6 @@
-"""sandbox/api/views/common.py: what the token's owner may see, the problems an operation
-lists, and unknown query parameters refused with a message."""
+"""sandbox/api/views/common.py: what the token's owner may see, and unknown query parameters
+refused with a message. (The problems an operation lists moved to problem_codes.py, proved
+by test_problem_codes.py.)"""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import pytest
 from django.test import RequestFactory
 
 from sandbox.api.problems import ApiProblem
-from sandbox.api.schemas import Problem
-from sandbox.api.views.common import only_query, problems, visible_session
+from sandbox.api.views.common import only_query, visible_session
 from tests.factories import make_session
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +34,6 @@ def test_a_missing_session_is_not_found(alice):
     with pytest.raises(ApiProblem) as refused:
         visible_session(request_of(alice), 999_999)
     assert refused.value.code == "not_found"
-
-
-def test_every_operation_lists_400_and_401_with_its_own_statuses_in_order():
-    assert problems() == {400: Problem, 401: Problem}
-    assert list(problems(404, 409, 401)) == [400, 401, 404, 409]
 
 
 def test_known_query_parameters_pass(alice):

@@ -18,6 +18,15 @@ def test_staff_see_the_worker_and_the_batches(manager_client, make_testers, char
     assert "running (last seen" in manager_client.get("/team/jobs/").content.decode()
 
 
-def test_others_are_sent_to_log_in(client, alice):
+def test_others_signed_in_get_the_dashboards_403_not_the_admin_login(client, alice):
     client.force_login(alice)
-    assert client.get("/team/jobs/").status_code == 302
+    response = client.get("/team/jobs/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Not allowed" in html and "Only staff see this page" in html
+    assert 'class="site-header"' in html  # the dashboard's page, with its navigation
+
+
+def test_signed_out_people_are_sent_to_the_dashboards_login(client):
+    response = client.get("/team/jobs/")
+    assert response.status_code == 302 and "/admin/" not in response["Location"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox', '0006_share_nonce_index'),
+        ('sandbox', '0007_kapso_usage_hour'),
     ]
 
     operations = [
