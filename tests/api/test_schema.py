@@ -110,4 +110,9 @@ def test_no_component_is_left_unused(schema):
         "AgentOut",
         "Problem",
         "FieldError",
+        "GroupList",
+        "GroupOut",
+        "GroupJoinLink",
+        "MemberList",
+        "MemberOut",
     }
