@@ -34,12 +34,14 @@ test-postgres: $(STAMP) $(AXE)
 	DATABASE_URL=$(PG_TEST_DATABASE_URL) CACHE_URL=$(REDIS_TEST_CACHE_URL) $(PY) -m pytest
 
 # A few minutes: gunicorn + PostgreSQL (100,000 sessions) + Redis on loopback; writes
-# docs/benchmarks.md, then the team's figures to docs/benchmark-team.md, then the activity
-# page's (1,000,000 sessions) to docs/benchmark-activity.md. Never part of `make test`.
+# docs/benchmarks.md, then the team's figures to docs/benchmark-team.md and, at 20,000
+# testers, docs/benchmark-team-scale.md, then the activity page's (1,000,000 sessions) to
+# docs/benchmark-activity.md. Never part of `make test`.
 bench: $(BENCH_STAMP)
 	bash scripts/services.sh kapso_bench
 	$(PY) -m bench.run
 	$(PY) -m bench.team
+	$(PY) -m bench.team_scale
 	$(PY) -m bench.activity
 
 lint: $(STAMP)

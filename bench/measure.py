@@ -26,7 +26,7 @@ def login(base_url: str) -> requests.Session:
     answer = browser.post(
         f"{base_url}/accounts/login/",
         data={
-            "username": STAFF_USERNAME,
+            "login": STAFF_USERNAME,
             "password": PASSWORD,
             "csrfmiddlewaretoken": browser.cookies["csrftoken"],
         },

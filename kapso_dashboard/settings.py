@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.management.utils import get_random_secret_key
 
+from kapso_dashboard import sso
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -21,6 +23,9 @@ DEBUG = env.bool("DEBUG", default=False)
 # A random fallback is safe (logins just do not survive a restart); `make run` keeps a
 # stable key in var/secret_key so they do.
 SECRET_KEY = env.str("SECRET_KEY", default="") or get_random_secret_key()
+# Where links in e-mails point (no request to take it from in a job): https://dash.example.com
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL_IS_HTTPS = SITE_URL.startswith("https://")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -32,9 +37,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Accounts (sign-in, password reset, second factor, single sign-on, sessions): allauth.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.github",
+    "allauth.usersessions",
     "sandbox",
     "sandbox.api",  # the JSON API for CI (/api/v1/) and its tokens
     "sandbox.team",
+    "sandbox.accounts",  # invitations, roles, the members page, the second-factor gate
 ]
 
 MIDDLEWARE = [
@@ -52,6 +68,11 @@ MIDDLEWARE = [
     # Every page needs a login unless its view opts out (login page, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Records each signed-in browser so a person can see and end their other sessions.
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # Someone who must have a second factor sets one up before anything else.
+    "sandbox.web.mfa_gate.SecondFactorGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -93,6 +114,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Shared by every worker when it is Redis (redis://host:6379/1, Django's own RedisCache);
 # local memory, private to each process, when unset.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# History's whole-history figures (counts, statuses) are cached only in a cache every
+# process shares: in a per-process one, the worker's writes would not invalidate the web
+# server's copy, and History would show a stale count (sandbox/history.py).
+HISTORY_FIGURES_CACHED = env.bool(
+    "HISTORY_FIGURES_CACHED",
+    default=not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")),
+)
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A Redis that stops answering fails a request (and /healthz) in seconds, not minutes.
     CACHES["default"].setdefault("OPTIONS", {})
@@ -118,9 +146,67 @@ LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
 # Behind a proxy every client has the proxy's address; name the header that carries the
 # real one (e.g. HTTP_X_FORWARDED_FOR) only if the proxy sets it and clients cannot.
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "sandbox:create"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+
+# --- Accounts (django-allauth; our rules in sandbox/accounts/) ---------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "sandbox.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "sandbox.accounts.adapter.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "sandbox.web.login_throttle.ThrottledLoginForm"}
+# Existing accounts have usernames; invited ones sign in with their e-mail address too.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# An address is trusted (for linking a single sign-on) only once it is verified.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL_IS_HTTPS else "http"
+# Open sign-up (anyone who finds the page makes an account) stays off unless asked for.
+ACCOUNT_OPEN_SIGNUP = env.bool("ACCOUNT_OPEN_SIGNUP", default=False)
+# Our own throttle (sandbox/web/login_throttle.py) counts password failures; allauth's
+# "login_failed" limit still guards second-factor codes (see docs/decisions.md).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": f"{LOGIN_THROTTLE_PER_ADDRESS}/{LOGIN_THROTTLE_WINDOW}s/ip,"
+    f"{LOGIN_THROTTLE_PER_ACCOUNT}/{LOGIN_THROTTLE_WINDOW}s/key",
+}
+# allauth's own limits (second-factor codes, reset mails) count per address too: behind N
+# proxies that append to X-Forwarded-For, set N so the client's address is used.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Invitations: how long a link works (days).
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+# Single sign-on (kapso_dashboard/sso.py reads the OIDC_* / GOOGLE_* / ... variables).
+SOCIALACCOUNT_PROVIDERS = sso.providers_from_env(env)
+# The CSP's form-action names each provider's origin (the issuer's, or the named provider's
+# sign-in page); add here an authorization endpoint on another host than its issuer.
+SSO_FORM_ACTION_EXTRA = env.list("SSO_FORM_ACTION_EXTRA", default=[])
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# The provider's e-mail counts as verified only when the provider says so
+# (OpenID Connect's email_verified); then it may sign in to the account with that
+# verified address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# Anyone with a verified address at one of these domains may join without an invitation,
+# with this role (teammate, manager, staff).
+SSO_ALLOWED_DOMAINS = [d.lower() for d in env.list("SSO_ALLOWED_DOMAINS", default=[])]
+SSO_DEFAULT_ROLE = env.str("SSO_DEFAULT_ROLE", default="teammate")
+# Second factor: TOTP with recovery codes, and passkeys.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Kapso sandbox")
+# Passkeys need https, except on localhost (`make run`, tests).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+# Staff and team managers must set up a second factor before anything else
+# (sandbox/web/mfa_gate.py). `make run`'s demo turns it off: one command, one login.
+MFA_REQUIRED_FOR_MANAGERS = env.bool("MFA_REQUIRED_FOR_MANAGERS", default=True)
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
@@ -210,14 +296,23 @@ METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=[])
 TEAM_QUEUE_URL = env.str("TEAM_QUEUE_URL", default="sqlite:///var/queue.sqlite3")
 # A reminder (or an automatic renewal) is sent this many seconds before a session expires.
 SANDBOX_REMINDER_BEFORE = env.int("SANDBOX_REMINDER_BEFORE", default=2 * 3600)
-# Sessions and failed attempts older than this many days are deleted by a daily job; 0: never.
-SANDBOX_RETENTION_DAYS = env.int("SANDBOX_RETENTION_DAYS", default=0)
+# --- Personal data (sandbox/privacy/; what is kept and for how long: /privacy/) ----------
+# Sessions that ended more than this many days ago lose their phone, code and Kapso payload
+# (the row stays, so counts stay true); failed attempts older than this are deleted. Daily
+# job; 0 turns it off. On by default since issue 19 (it was off before).
+SANDBOX_RETENTION_DAYS = env.int("SANDBOX_RETENTION_DAYS", default=90)
+# The key of the keyed hashes (HMAC-SHA256) that recognise an erased phone number and
+# fingerprint requests, so no unkeyed digest of a number is kept. `make run` writes one
+# into .env. Rotating it forgets which numbers were erased (Kapso's old sessions of an
+# erased number could be imported again by a sync) and voids pending idempotency keys.
+# Unset: derived from SECRET_KEY (check privacy.W001 warns).
+PRIVACY_HASH_KEY = env.str("PRIVACY_HASH_KEY", default="")
 # E-mail (reminders): smtp://user:password@host:587, smtp+tls://..., consolemail:// (printed).
+# consolemail:// (`make run`) is the demo's mailbox: the message is printed to the terminal
+# so it can be read; it is not a log line and does not go through LOGGING's filters.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Kapso sandbox <sandbox@localhost>")
-# Where links in e-mails point (no request to take it from in a job): https://dash.example.com
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 KAPSO_EMULATOR_STATE_FILE = env.str(
     "KAPSO_EMULATOR_STATE_FILE", default=str(BASE_DIR / "var" / "kapso_emulator.json")
 )
@@ -242,6 +337,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "redact_kapso_key": {"()": "sandbox.web.log_filters.RedactKapsoKey"},
+        "redact_personal_data": {"()": "sandbox.web.log_filters.RedactPersonalData"},
         "request_id": {"()": "sandbox.web.request_id.RequestIdFilter"},
     },
     "formatters": {
@@ -252,10 +348,15 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["redact_kapso_key", "request_id"],
+            "filters": ["redact_kapso_key", "redact_personal_data", "request_id"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own default handler would print each of its lines a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    # django.server is the development server's request line (`make run`): through the same
+    # handler, so its query strings are redacted like every other line.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -16,3 +16,8 @@ CSRF_COOKIE_SECURE = False
 
 # The job queue in a file of this test run's own (tests run a real consumer against it).
 TEAM_QUEUE_URL = f"sqlite:///{tempfile.mkdtemp(prefix='kapso-test-queue-')}/queue.sqlite3"
+
+# Most tests sign staff in with force_login and test something else; the second-factor gate
+# has its own tests (tests/accounts/), which turn it on. Production's default is on
+# (tests/test_settings.py).
+MFA_REQUIRED_FOR_MANAGERS = False

@@ -11,6 +11,7 @@ class SandboxConfig(AppConfig):
 
         from sandbox import history
         from sandbox.models import SandboxSession
+        from sandbox.privacy import declaration
         from sandbox.web import security  # noqa: F401  (deploy checks)
 
         # Any saved or deleted session invalidates the cached history figures; bulk
@@ -21,3 +22,4 @@ class SandboxConfig(AppConfig):
                 sender=SandboxSession,
                 dispatch_uid=f"history-cache-{signal}",
             )
+        declaration.declare()  # the personal data of sandbox and Django (sandbox/privacy/)

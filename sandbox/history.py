@@ -3,6 +3,9 @@
 At 100,000 sessions COUNT(*) and DISTINCT status cost more than the page's own rows.
 Every write of sessions bumps a version in the shared cache, and every cached figure is
 keyed by it, so a cached figure is never stale: it is simply not reused after a change.
+That holds only when every process writing sessions (web servers, the job worker) bumps
+the same cache: with a per-process cache (local memory, `make run`) figures are not
+cached at all (settings.HISTORY_FIGURES_CACHED).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -99,6 +103,8 @@ def on_session_written(sender, **kwargs) -> None:
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """`compute()`, remembered until sessions change; only a speed-up, so a cache outage
     costs the computation, never the page."""
+    if not settings.HISTORY_FIGURES_CACHED:
+        return compute()  # another process's write would not reach this process's cache
     try:
         version = cache.get(VERSION_KEY, 0)
         digest = hashlib.sha256(repr((version, parts)).encode()).hexdigest()[:32]

@@ -15,7 +15,6 @@ key only until its pending row expires.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -26,12 +25,15 @@ from django.utils import timezone
 
 from sandbox.errors import CreateInProgress, CreateOutcomeUnknown, IdempotencyKeyReused
 from sandbox.models import IdempotencyRecord, SandboxSession
+from sandbox.privacy.keys import keyed_hash
 
 POLL_SECONDS = 0.1
 
 
 def fingerprint(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+    # Keyed (HMAC): the parts include a phone number, whose plain SHA-256 anyone could
+    # reverse by trying every number (sandbox/privacy/keys.py).
+    return keyed_hash(*parts)
 
 
 class RepeatOfUnknown(CreateOutcomeUnknown):

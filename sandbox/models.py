@@ -143,6 +143,9 @@ class SandboxSession(models.Model):
     share_nonce = models.CharField(max_length=64, blank=True, db_index=True)
     origin = _origin_field()
     charged_to = _charged_to_field()
+    # Set when erasure or retention blanked its personal data: sync and refresh never
+    # store Kapso's copy over it again (sandbox/erased.py).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -246,6 +249,34 @@ class IdempotencyRecord(models.Model):
         return f"{self.scope}:{self.key[:12]} · {self.state}"
 
 
+class PairClaim(models.Model):
+    """A create in progress for one phone and agent, whoever asked (see pair_claims.py).
+
+    The unique pair lets one request at a time ask Kapso for it, so two people (or a batch
+    and a person) asking at once make one session. A row whose holder died is the trace
+    of a create with an unknown outcome: the next holder looks for its session in Kapso
+    before asking again.
+    """
+
+    phone_number = models.CharField(max_length=32)
+    agent_id = models.CharField(max_length=255)
+    # "host:pid:thread" of the holder: a dead process on this host releases it at once.
+    holder = models.CharField(max_length=200)
+    user = _user_field(related_name="+")
+    origin = _origin_field()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    # Past this the holder cannot still be waiting for Kapso (the call's and look-up's budgets).
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["phone_number", "agent_id"], name="one_create_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"create of {self.agent_id} held by {self.holder}"
+
+
 class KapsoUsageHour(models.Model):
     """How the team used its Kapso budget in one hour: counted in the cache as calls happen
     (`sandbox/usage.py`) and copied here by a periodic job, so no call writes a row."""
@@ -264,3 +295,15 @@ class KapsoUsageHour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H:00} · {self.calls} calls"
+
+
+class ErasedPhone(models.Model):
+    """A phone number erased here, as a keyed hash (sandbox/privacy/keys.py), never the
+    number: a sync skips Kapso's sessions of it made before `erased_at`, so erased stays
+    erased, while a session made for the same number later is imported as anyone's."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    erased_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"erased phone {self.digest[:12]}… ({self.erased_at:%Y-%m-%d})"

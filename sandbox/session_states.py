@@ -15,7 +15,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from sandbox import timewords
-from sandbox.models import SandboxSession
+from sandbox.models import SandboxSession, status_label
 
 # The rows of the table. The team matrix uses the same words for the states it shares
 # (sandbox/team/matrix.py reads WORDS).
@@ -148,7 +148,7 @@ def _expired(session: SandboxSession, now: datetime) -> PageState:
 
 def _other(session: SandboxSession, now: datetime) -> PageState:
     on, note, ticking = _expiry(session, now)
-    label = session.status_label
+    label = status_label(session.status)  # not expired at `now` (row_of said so)
     return PageState(
         row=OTHER,
         css=session.status,

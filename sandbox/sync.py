@@ -97,7 +97,7 @@ def _store_page(
     items: list[types.SandboxSession], agents: dict[str, Agent], report: SyncReport
 ) -> None:
     now = timezone.now()
-    gone = erased.erased([item.id for item in items])  # erased here: never stored again
+    gone = erased.erased_items(items)  # erased here: never stored again
     items = [item for item in items if item.id not in gone]
     existing = SandboxSession.objects.in_bulk([item.id for item in items], field_name="kapso_id")
     with transaction.atomic():

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sandbox.views import budget, create, detail, health, history, sharing
+from sandbox.views import budget, create, detail, health, history, privacy, sharing
 
 app_name = "sandbox"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("share/<str:token>/", sharing.shared_session, name="shared"),
     path("budget/", budget.budget, name="budget"),
     path("healthz", health.healthz, name="healthz"),
+    path("privacy/", privacy.privacy, name="privacy"),
 ]

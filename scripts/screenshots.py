@@ -67,7 +67,7 @@ def shoot(base_url: str, chromium: str, emulator: EmulatorServer) -> list[Path]:
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(USERNAME)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Log in", exact=True).click()
         page.wait_for_url(base_url + "/")
         urls = []
         for (phone, agent_index), told in zip(SESSIONS, STATES.values(), strict=True):

@@ -68,10 +68,15 @@ fi
 "$PY" manage.py migrate --noinput
 "$PY" manage.py collectstatic --noinput --verbosity 0
 "$PY" manage.py ensure_superuser
+# Its own key for the keyed hashes of erased phone numbers, written once into .env.
+"$PY" manage.py ensure_privacy_key
 echo
 echo "  Dashboard: http://${HOST}:${PORT}/   (health: http://${HOST}:${PORT}/healthz)"
 echo
 # exec: gunicorn becomes this process, so Ctrl-C and a process manager's SIGTERM reach it.
 # More gunicorn options go in GUNICORN_CMD_ARGS (e.g. "--access-logfile -").
+# The logger class redacts phone numbers and e-mail addresses from access lines (query
+# strings included) when the access log is on.
 exec .venv/bin/gunicorn kapso_dashboard.wsgi:application \
-  --bind "${HOST}:${PORT}" --workers "$WORKERS" --threads "$THREADS"
+  --bind "${HOST}:${PORT}" --workers "$WORKERS" --threads "$THREADS" \
+  --logger-class sandbox.web.gunicorn_logging.RedactingLogger

@@ -98,8 +98,15 @@ def test_status_choices_offer_the_known_three_and_kapsos_own(alice):
 
 
 # --- figures cached until a write ---------------------------------------------------------
+@pytest.fixture
+def shared_cache(settings):
+    """As with Redis: the figures are cached. (One test process: its local cache sees every
+    write, so it stands in for a shared one here.)"""
+    settings.HISTORY_FIGURES_CACHED = True
+
+
 def test_history_count_and_statuses_are_cached_until_a_write(
-    kapso, alice_client, alice, django_assert_num_queries
+    kapso, alice_client, alice, django_assert_num_queries, shared_cache
 ):
     make_session(alice, "+14155552671")
     first = alice_client.get(URL)
@@ -116,7 +123,7 @@ def test_history_count_and_statuses_are_cached_until_a_write(
     assert alice_client.get(URL, {"phone": "4155"}).context["page"].paginator.count == 2
 
 
-def test_a_cached_figure_is_reused_until_the_version_moves():
+def test_a_cached_figure_is_reused_until_the_version_moves(shared_cache):
     computed = []
 
     def compute():
@@ -141,9 +148,46 @@ def test_every_save_and_delete_of_a_session_moves_the_version(alice):
     assert cache.get(history.VERSION_KEY, 0) > after_save
 
 
-def test_counts_are_cached_per_viewer(alice, bob, charlie):
+def test_counts_are_cached_per_viewer(alice, bob, charlie, shared_cache):
     stored("a", created_by=alice)
     stored("b", created_by=bob)
     for user, expected in ((alice, 1), (bob, 1), (charlie, 2)):
         sessions = history.session_history(user)
         assert history.history_count(user, sessions, ("", "", "")) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_per_process_cache_the_count_sees_another_processs_write(charlie, settings):
+    """`make run`: the worker (another process, its own local-memory cache) creates a
+    session; the web server's History counts it at once."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if connection.vendor != "sqlite" or settings.HISTORY_FIGURES_CACHED:
+        pytest.skip("make run's setup: SQLite and a local-memory cache in each process")
+    stored("a")
+    sessions = history.session_history(charlie)
+    assert history.history_count(charlie, sessions, ("", "", "")) == 1
+    db = connection.settings_dict
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(
+        DATABASE_URL=f"sqlite:///{db['NAME']}",
+        CACHE_URL="locmemcache://",
+        SECRET_KEY="test-secret-key-for-the-other-process",
+    )
+    code = (
+        "from sandbox.models import Agent, SandboxSession as S; "
+        "S.objects.create(kapso_id='b', agent=Agent.objects.get(), phone_number='+1', "
+        "status='active', activation_code='x', activation_message='x', "
+        "activation_link='https://wa.me/1', raw_payload={})"
+    )
+    subprocess.run(  # noqa: S603 (our manage.py)
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    assert history.history_count(charlie, sessions, ("", "", "")) == 2

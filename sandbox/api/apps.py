@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "sandbox.api"
     label = "api"
     verbose_name = "JSON API"
+
+    def ready(self) -> None:
+        from sandbox.api import privacy_stores
+
+        privacy_stores.declare()  # its columns join the one declaration (sandbox/privacy/)

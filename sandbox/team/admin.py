@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from sandbox.team import erasure
+from sandbox.team.forms import TesterForm
 from sandbox.team.models import (
     AutoRenew,
     ErasedKapsoSession,
@@ -30,17 +31,35 @@ class TesterAdmin(admin.ModelAdmin):
     search_fields = ["name", "phone_number", "email"]
     inlines = [AutoRenewInline]
     actions = ["erase"]
+    # The roster's form: the phone is stored in E.164 as everywhere else, so erasure (which
+    # looks numbers up as E.164) finds it. Django's default form saved it as typed.
+    form = TesterForm
 
     @admin.action(description="Erase selected testers everywhere (phone, e-mail, sessions)")
     def erase(self, request, queryset) -> None:
-        # Not the plain delete: that would leave the phone in every session and attempt.
-        logs = [erasure.erase_tester(tester, by=request.user) for tester in queryset]
+        logs = [erasure.erase_tester(t, by=request.user, door="the admin") for t in queryset]
         self.message_user(
             request,
             f"Erased {len(logs)} testers from {sum(log.sessions for log in logs)} sessions and "
             f"{sum(log.attempts for log in logs)} failed attempts. {erasure.KAPSO_KEEPS_A_COPY}",
             messages.SUCCESS,
         )
+
+    # The plain delete (one tester, or "Delete selected") is an erasure too: a bare row
+    # delete would leave the phone in every session, attempt, reminder and log entry.
+    def delete_model(self, request, obj) -> None:
+        erasure.erase_tester(obj, by=request.user, door="the admin's delete")
+
+    def delete_queryset(self, request, queryset) -> None:
+        for tester in queryset:
+            erasure.erase_tester(tester, by=request.user, door="the admin's delete")
+
+    def log_deletions(self, request, queryset) -> None:
+        """The erasure log records it, without the name and phone a LogEntry would keep."""
+
+    def response_delete(self, request, obj_display, obj_id):
+        # Django's message would repeat "Name (+phone)" into the next page's cookie.
+        return super().response_delete(request, f"#{obj_id} (erased everywhere)", obj_id)
 
 
 class PairInline(admin.TabularInline):

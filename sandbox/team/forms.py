@@ -62,6 +62,14 @@ class TesterForm(forms.ModelForm):
             # Shown as everywhere on the pages (+1 415-555-2671); saved as E.164 again.
             self.initial["phone_number"] = format_phone(self.instance.phone_number)
 
+    def clean_name(self):
+        from sandbox.team.roster import control_character
+
+        bad = control_character(self.cleaned_data["name"])
+        if bad:
+            raise forms.ValidationError(f"The name holds a control character ({bad}).")
+        return self.cleaned_data["name"]
+
     def clean_phone_number(self):
         from django.conf import settings
 
@@ -115,3 +123,19 @@ class AutoRenewForm(forms.Form):
     def __init__(self, *args, agents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agents"].choices = [(a.kapso_id, a.name) for a in agents]
+
+
+class PhoneLookupForm(forms.Form):
+    """One phone number, for the download of what the dashboard holds about it."""
+
+    phone_number = forms.CharField(label="Phone number", max_length=64)
+
+    def clean_phone_number(self):
+        from django.conf import settings
+
+        from sandbox.phones import InvalidPhoneNumber, normalize_phone
+
+        try:
+            return normalize_phone(self.cleaned_data["phone_number"], settings.PHONE_DEFAULT_REGION)
+        except InvalidPhoneNumber as exc:
+            raise forms.ValidationError(exc.message) from exc

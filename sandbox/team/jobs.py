@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-import socket
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.utils import timezone
 from huey import RedisHuey, crontab
 from huey.exceptions import TaskLockedException
 
-from sandbox import sync, usage
-from sandbox.team import erasure, onboarding, reminders
-from sandbox.team.models import OnboardingBatch, WorkerHeartbeat
+from sandbox import pair_claims, sync, usage
+from sandbox.team import erasure, onboarding, reminders, workers
+from sandbox.team.models import OnboardingBatch
 from sandbox.team.queue import huey
 
 logger = logging.getLogger(__name__)
@@ -95,10 +92,21 @@ def enqueue_batch(batch: OnboardingBatch) -> None:
 @_db
 @_once("resume-batches")
 def resume_batches() -> None:
-    """Batches whose job died midway (a worker killed, a machine restarted) carry on."""
-    for batch in onboarding.batches_to_resume(idle=RESUME_IDLE):
+    resume()
+
+
+def resume() -> int:
+    """Batches whose job died midway (a worker killed, a machine restarted) carry on, and
+    creates a dead process left unanswered are reconciled with Kapso; how many batches.
+    Also `manage.py resume_batches`, and each `team_worker` at start."""
+    released = pair_claims.release_abandoned()
+    if released:
+        logger.info("reconciled %s creates left by dead processes", released)
+    batches = onboarding.batches_to_resume(idle=RESUME_IDLE)
+    for batch in batches:
         logger.info("resuming batch %s", batch.pk)
         enqueue_batch(batch)
+    return len(batches)
 
 
 # --- reminders, refresh, sync, retention ---------------------------------------------------
@@ -131,9 +139,9 @@ def sync_kapso() -> None:
 @_db
 @_once("purge-retention")
 def purge_retention() -> None:
-    if settings.SANDBOX_RETENTION_DAYS <= 0:
-        return
-    erasure.purge_older_than(days=settings.SANDBOX_RETENTION_DAYS)
+    # Every declared store's window (sandbox/privacy/retention.py); with
+    # SANDBOX_RETENTION_DAYS=0 history is kept, expired records still go.
+    erasure.purge_retention()
 
 
 @huey.periodic_task(crontab(minute="*"))
@@ -145,8 +153,10 @@ def flush_kapso_usage() -> None:
 
 
 # --- is anybody working? -------------------------------------------------------------------
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+# `team_worker` beats every few seconds from a thread (workers.start_heartbeat); these keep
+# a consumer started some other way (tests, a custom runner) visible too.
+beat = workers.beat
+worker_name = workers.worker_name
 
 
 @huey.on_startup()
@@ -158,13 +168,6 @@ def _started() -> None:
 @_db
 def heartbeat() -> None:
     beat()
-
-
-def beat() -> None:
-    now = timezone.now()
-    WorkerHeartbeat.objects.update_or_create(name=worker_name(), defaults={"seen_at": now})
-    # Each start is a new name (host:pid): forget workers silent for a day.
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
 
 
 @huey.on_shutdown()

@@ -8,9 +8,10 @@ The rules that hold under a crowd:
 - A phone already in the group takes no place and gets the same answer as a new joiner: the
   activation (whose code only works from that phone's WhatsApp), so typing numbers tells
   nobody who is in the group.
-- The session is made as the API's ensure makes it (a live one for the pair is reused), by
-  the group's maker, with origin JOIN and charged to the joins' own share of the Kapso
-  budget (`gateway.joiner()`, KAPSO_JOINS_PER_MINUTE).
+- The session is made through the one door every create goes through
+  (`ensure.live_or_create`: a live one for the pair is reused, the pair held while it is
+  made), by the group's maker, with origin JOIN and charged to the joins' own share of the
+  Kapso budget (`gateway.joiner()`, KAPSO_JOINS_PER_MINUTE).
 - The form carries a token signed at page load (`page_token`): a post without it, with
   another link's, older than TEAM_JOIN_PAGE_MAX_AGE, sooner than TEAM_JOIN_MIN_FILL_SECONDS
   after the page was sent, or a second time, gets nothing.
@@ -34,8 +35,9 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sandbox import gateway
+from sandbox.access import sessions_visible_to
 from sandbox.counters import count_up
-from sandbox.ensure import ensure_session
+from sandbox.ensure import check_agent, live_or_create
 from sandbox.errors import USER_FACING_ERRORS, KapsoRateLimitedError
 from sandbox.models import Origin, SandboxSession
 from sandbox.team.groups import CLOSED, FULL, OPEN, link_state
@@ -177,11 +179,14 @@ def _take_place(group: TesterGroup) -> bool:
 def _activate(group: TesterGroup, member: GroupMember, agent_id: str, client) -> JoinOutcome:
     if group.created_by is None or agent_id not in group.agent_ids:
         return JoinOutcome(CLOSED)
+    maker = group.created_by
     try:
-        ensured = ensure_session(
-            user=group.created_by,
+        check_agent(maker, agent_id, client=client)
+        ensured = live_or_create(
+            user=maker,
             phone_number=member.tester.phone_number,
             agent_id=agent_id,
+            sessions=sessions_visible_to(maker),
             origin=Origin.JOIN,
             caller=gateway.joiner(),
             client=client,

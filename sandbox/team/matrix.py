@@ -17,10 +17,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from sandbox import live, session_states, timewords
+from sandbox import ensure, live, session_states, timewords
 from sandbox.access import sessions_visible_to
-from sandbox.gateway import watcher
-from sandbox.models import Agent, SandboxSession
+from sandbox.gateway import person, watcher
+from sandbox.models import Agent, Origin, SandboxSession
 from sandbox.sessions import sandbox_session_refresh_throttled
 from sandbox.team.access import can_manage_team
 from sandbox.team.models import Tester
@@ -124,7 +124,7 @@ def team_agents() -> list[Agent]:
 def matrix_for(user, testers: list[Tester], agents: list[Agent], *, now=None) -> list[list[Cell]]:
     """Rows of cells for `testers` by `agents`, from the sessions `user` may see."""
     now = now or timezone.now()
-    sessions = SandboxSession.objects.all() if can_manage_team(user) else sessions_visible_to(user)
+    sessions = sessions_seen_by(user)
     by_id = {}
     for agent in agents:
         by_id[agent.kapso_id] = agent
@@ -152,6 +152,26 @@ def matrix_for(user, testers: list[Tester], agents: list[Agent], *, now=None) ->
             row.append(Cell(tester, agent, session, state, left))
         rows.append(row)
     return rows
+
+
+def sessions_seen_by(user):
+    """Managers see every session in the matrix; others what sandbox.access lets them."""
+    return SandboxSession.objects.all() if can_manage_team(user) else sessions_visible_to(user)
+
+
+def cell_session(user, tester: Tester, agent: Agent) -> ensure.Ensured:
+    """One click on a cell: a renewal of its newest session, or a first one; a live one
+    made meanwhile (by a batch, a teammate, another tab) is shown instead of made again."""
+    cell = matrix_for(user, [tester], [agent])[0][0]
+    return ensure.live_or_create(
+        user=user,
+        phone_number=tester.phone_number,
+        agent_id=agent.kapso_id,
+        sessions=sessions_seen_by(user),
+        renewed_from=cell.session,
+        origin=Origin.FORM,
+        caller=person(user),
+    )
 
 
 def refresh_some(user, rows: list[list[Cell]]) -> tuple[int | None, int]:

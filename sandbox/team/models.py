@@ -114,6 +114,8 @@ class OnboardingPair(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a worker claimed it (state WORKING): a claim older than a call can last is stale.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Which process claimed it ("host:pid:thread"): a dead one's claim is released at once.
+    claimed_by = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -171,11 +173,17 @@ class ErasureLog(models.Model):
     """What was erased or purged, when and by whom; for the admin. No personal data."""
 
     TESTER = "tester"
+    PHONE = "phone"
     RETENTION = "retention"
+    EXPORT = "export"
+    KINDS = [
+        (TESTER, "tester erased"),
+        (PHONE, "phone number erased"),
+        (RETENTION, "retention purge"),
+        (EXPORT, "data downloaded"),
+    ]
 
-    kind = models.CharField(
-        max_length=16, choices=[(TESTER, "tester erased"), (RETENTION, "retention purge")]
-    )
+    kind = models.CharField(max_length=16, choices=KINDS)
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

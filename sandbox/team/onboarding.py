@@ -19,13 +19,12 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from sandbox import live, lost_creates
+from sandbox import ensure, live, lost_creates, pair_claims
 from sandbox.errors import USER_FACING_ERRORS
 from sandbox.kapso import KapsoClient
 from sandbox.kapso.errors import KapsoRateLimitedError
 from sandbox.kapso.quota import Caller, Priority
 from sandbox.models import Origin, SandboxSession
-from sandbox.sessions import sandbox_session_create
 from sandbox.team.models import OnboardingBatch, OnboardingPair, PairState, Tester
 
 
@@ -82,12 +81,8 @@ def renew_batch_start(*, user, hours: int, testers: Iterable[Tester]) -> Onboard
 
 
 def newer_than(session: SandboxSession):
-    """Sessions made after `session` (Kapso's times have whole seconds: ties go by our id)."""
-    return SandboxSession.objects.filter(
-        Q(renewed_from=session)
-        | Q(created_at__gt=session.created_at)
-        | Q(created_at=session.created_at, pk__gt=session.pk)
-    ).exclude(pk=session.pk)
+    """Sessions made after `session` (the rule is ensure.newer_than's)."""
+    return SandboxSession.objects.filter(ensure.newer_than(session))
 
 
 def _live_after(phone: str, agent_id: str, session: SandboxSession) -> SandboxSession | None:
@@ -109,11 +104,7 @@ def batch_run(
     """Work through the batch's pending pairs; safe to run twice at once and to resume."""
     now = timezone.now()
     OnboardingBatch.objects.filter(pk=batch.pk, started_at__isnull=True).update(started_at=now)
-    # Pairs claimed by a job that died: back to the queue (the live check below finds a
-    # session it managed to store).
-    batch.pairs.filter(state=PairState.WORKING, claimed_at__lt=now - stale_after()).update(
-        state=PairState.PENDING
-    )
+    release_dead_claims(batch, now)
     processed = 0
     while max_pairs is None or processed < max_pairs:
         pair = _claim_next(batch)
@@ -136,6 +127,15 @@ def batch_run(
     return RunOutcome(processed, finished=not left)
 
 
+def release_dead_claims(batch: OnboardingBatch, now) -> int:
+    """Pairs claimed by a job that died go back to the queue: claims older than a create
+    can last, and at once those of a process on this host that no longer runs. What the
+    dead job left at Kapso is reconciled when the pair is taken again (ensure.py)."""
+    working = batch.pairs.filter(state=PairState.WORKING)
+    stale = Q(claimed_at__lt=now - stale_after()) | Q(claimed_by__in=_dead_holders())
+    return working.filter(stale).update(state=PairState.PENDING)
+
+
 def _claim_next(batch: OnboardingBatch) -> OnboardingPair | None:
     for pair in batch.pairs.filter(state=PairState.PENDING).order_by("pk")[:5]:
         if claim_pair(pair.pk):  # another worker did not take it first
@@ -149,7 +149,10 @@ def claim_pair(pk: int) -> bool:
     condition is in the UPDATE, so the database decides, not what this worker last read."""
     return bool(
         OnboardingPair.objects.filter(pk=pk, state=PairState.PENDING).update(
-            state=PairState.WORKING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+            state=PairState.WORKING,
+            claimed_at=timezone.now(),
+            claimed_by=pair_claims.me(),
+            attempts=F("attempts") + 1,
         )
     )
 
@@ -161,17 +164,13 @@ def _process(batch: OnboardingBatch, pair: OnboardingPair, client) -> int | None
         return _finish(pair, PairState.FAILED, error="The tester was erased.")
     if batch.created_by is None:
         return _finish(pair, PairState.FAILED, error="Whoever started this batch was deleted.")
-    sessions = SandboxSession.objects.all()
-    if pair.renews is not None:
-        sessions = sessions.exclude(pk=pair.renews_id).filter(created_at__gt=pair.renews.created_at)
-    found = live.live_session(sessions, phone_number=tester.phone_number, agent_id=pair.agent_id)
-    if found is not None:
-        return _finish(pair, PairState.REUSED, session=found)
     try:
-        outcome = sandbox_session_create(
+        # Managers see every session: a live one for the pair, whoever made it, is reused.
+        outcome = ensure.live_or_create(
             user=batch.created_by,
             phone_number=tester.phone_number,
             agent_id=pair.agent_id,
+            sessions=SandboxSession.objects.all(),
             renewed_from=pair.renews,
             origin=Origin.BULK,
             caller=batch_caller(batch),
@@ -185,7 +184,8 @@ def _process(batch: OnboardingBatch, pair: OnboardingPair, client) -> int | None
         return max(1, exc.retry_after or 60)
     except USER_FACING_ERRORS as exc:
         return _finish(pair, PairState.FAILED, error=exc.message)
-    return _finish(pair, PairState.CREATED, session=outcome.session)
+    state = PairState.CREATED if outcome.made else PairState.REUSED
+    return _finish(pair, state, session=outcome.session)
 
 
 def _finish(pair: OnboardingPair, state: str, *, session=None, error: str = "") -> None:
@@ -254,6 +254,16 @@ def batches_to_resume(*, idle: timedelta) -> list[OnboardingBatch]:
     # it has also been quiet since then, so duplicates do not pile up in the queue.
     not_just_queued = Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - idle)
     unfinished = Q(pairs__state__in=[PairState.PENDING, PairState.WORKING])
+    # A pair held by a process of this host that no longer runs: its job died, at once.
+    orphaned = Q(pairs__state=PairState.WORKING, pairs__claimed_by__in=_dead_holders())
     return list(
-        OnboardingBatch.objects.filter(quiet, not_waiting, not_just_queued, unfinished).distinct()
+        OnboardingBatch.objects.filter(
+            (quiet & not_waiting & not_just_queued & unfinished) | orphaned
+        ).distinct()
     )
+
+
+def _dead_holders() -> list[str]:
+    held = OnboardingPair.objects.filter(state=PairState.WORKING).exclude(claimed_by="")
+    holders = held.values_list("claimed_by", flat=True).distinct()
+    return [holder for holder in holders if pair_claims.holder_is_dead(holder)]

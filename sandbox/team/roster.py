@@ -2,13 +2,18 @@
 
 Bad lines are reported by line number and skipped; good lines are kept; the same phone
 twice (in the file, or already in the roster) is one tester. Commas, semicolons or tabs,
-with or without a header row, with or without a byte-order mark (Excel writes one).
+with or without a header row; UTF-8 with or without a byte-order mark (Excel writes one),
+UTF-16 with one (Excel's "Unicode text"), else Windows-1252. A field holding a NUL or any
+other control character refuses its line: it would be stored and printed as it is.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,6 +30,7 @@ from sandbox.team.models import Tester
 MAX_LINES = 20_000
 MAX_BYTES = 4 * 1024 * 1024
 NAME_MAX = 200
+LINE_END = re.compile(r"\r\n|\r|\n")
 # Chunks for `IN (...)` look-ups: SQLite's old limit on query parameters is 999.
 CHUNK = 900
 
@@ -80,16 +86,30 @@ def decode(data: bytes) -> str:
             f"That file is {len(data) // 1024} KB; the limit is {MAX_BYTES // 1024 // 1024} MB. "
             "Split it and import the parts."
         )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # "Unicode text" from Excel or Notepad: the BOM says the byte order.
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
+def control_character(text: str) -> str | None:
+    """The first control character in `text` (NUL, escape, a line break inside a field...)
+    as people can read it, "U+0000"; None when there is none."""
+    for ch in text:
+        if unicodedata.category(ch) == "Cc":
+            return f"U+{ord(ch):04X}"
+    return None
+
+
 def parse(text: str) -> tuple[list[_Row], list[LineReport]]:
     """Rows that look right, and a report for each line that does not."""
     text = text.lstrip("\ufeff")
-    lines = text.splitlines()
+    # Only real line ends: str.splitlines() also splits at control characters (\x1c, \x0b),
+    # which would hide them and shift every later line number.
+    lines = LINE_END.split(text.removesuffix("\n").removesuffix("\r"))
     if len(lines) > MAX_LINES:
         raise RosterTooLarge(
             f"That list has {len(lines):,} lines; the limit is {MAX_LINES:,}. Split it and "
@@ -104,6 +124,12 @@ def parse(text: str) -> tuple[list[_Row], list[LineReport]]:
         cells = [cell.strip() for cell in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue  # blank lines and comments
+        bad = next((found for cell in cells if (found := control_character(cell))), None)
+        if bad:
+            problems.append(
+                LineReport(number, False, f"A field holds a control character ({bad}); fix it.")
+            )
+            continue
         if columns is None and _is_header(cells):
             columns = _columns(cells)
             continue

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from sandbox.team.views import groups, jobs, join, matrix, onboard, renew_link, sheet, testers
+from sandbox.team.views import (
+    groups,
+    jobs,
+    join,
+    matrix,
+    onboard,
+    personal_data,
+    renew_link,
+    sheet,
+    testers,
+)
 
 app_name = "team"
 
@@ -12,6 +22,8 @@ urlpatterns = [
     path("team/testers/", testers.tester_list, name="testers"),
     path("team/testers/<int:pk>/", testers.tester_detail, name="tester"),
     path("team/testers/<int:pk>/erase/", testers.tester_erase, name="erase"),
+    path("team/testers/<int:pk>/data.json", personal_data.tester_data, name="tester_data"),
+    path("team/personal-data/", personal_data.phone_data, name="phone_data"),
     path("team/jobs/", jobs.job_state, name="jobs"),
     path("onboard/", onboard.onboard, name="onboard"),
     path("onboard/<int:pk>/", onboard.batch_detail, name="batch"),

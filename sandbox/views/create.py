@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sandbox import agents, sessions
+from sandbox import agents, ensure, sessions
 from sandbox.access import sessions_visible_to
 from sandbox.errors import USER_FACING_ERRORS, KapsoBudgetUnavailable
 from sandbox.forms import SandboxSessionForm
-from sandbox.gateway import watcher
+from sandbox.gateway import person, watcher
+from sandbox.models import Origin
 
 RECENT_SESSIONS = 5
 
@@ -35,7 +36,14 @@ def session_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and not reload_agents and form.is_valid():
         try:
-            outcome = sessions.sandbox_session_create(user=request.user, **form.cleaned_data)
+            # A live session for the pair that this person may see is shown, not made again.
+            outcome = ensure.live_or_create(
+                user=request.user,
+                sessions=sessions_visible_to(request.user),
+                origin=Origin.FORM,
+                caller=person(request.user),
+                **form.cleaned_data,
+            )
         except USER_FACING_ERRORS as exc:
             form.add_error(None, exc.message)
             # The limits cannot be checked: an outage, said with the form and what was typed.
@@ -43,7 +51,8 @@ def session_create(request: HttpRequest) -> HttpResponse:
         else:
             say_how(request, outcome)
             return redirect(outcome.session)
-    recent = sessions_visible_to(request.user).filter(created_by=request.user)
+    # Theirs, and the live sessions of the testers linked to them (access.py).
+    recent = sessions_visible_to(request.user)
     return render(
         request,
         "sandbox/create.html",
@@ -71,7 +80,7 @@ def session_renew(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(outcome.session)
 
 
-def say_how(request: HttpRequest, outcome: sessions.CreateOutcome) -> None:
+def say_how(request: HttpRequest, outcome: sessions.CreateOutcome | ensure.Ensured) -> None:
     if outcome.how == "adopted":
         messages.warning(
             request,
@@ -79,3 +88,5 @@ def say_how(request: HttpRequest, outcome: sessions.CreateOutcome) -> None:
         )
     elif outcome.how == "duplicate":
         messages.info(request, "You asked for this a moment ago; here is that session.")
+    elif outcome.how == "reused":
+        messages.info(request, "This phone already has a live session with this agent: here it is.")

@@ -1,6 +1,10 @@
 """Login throttling: too many failed logins for one account or from one address are
 refused for a while, with a message that says so. Counters live in the shared cache,
-so every worker sees them."""
+so every worker sees them.
+
+It guards allauth's sign-in form, the only password form there is: the admin's login sends
+people to it (allauth's secure_admin_login). allauth's own "login_failed" limit is skipped
+for passwords (sandbox/accounts/adapter.py) and still guards second-factor codes."""
 
 from __future__ import annotations
 
@@ -8,10 +12,9 @@ import contextlib
 import hashlib
 import unicodedata
 
+from allauth.account.forms import LoginForm
 from django import forms
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -38,10 +41,12 @@ def _unbump(key: str) -> None:
 
 
 class ThrottledLoginMixin:
-    """For Django's authentication forms: refuse early when throttled, count failures."""
+    """For a sign-in form: refuse early when throttled, count failures."""
+
+    login_field = "login"
 
     def clean(self):
-        username = self.data.get("username", "")
+        username = self.data.get(self.login_field, "")
         address = client_address(self.request) if self.request else "unknown"
         account_key, address_key = _key("account", username), _key("address", address)
         minutes = max(1, settings.LOGIN_THROTTLE_WINDOW // 60)
@@ -68,9 +73,5 @@ class ThrottledLoginMixin:
         return cleaned
 
 
-class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
-    pass
-
-
-class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
-    pass
+class ThrottledLoginForm(ThrottledLoginMixin, LoginForm):
+    """allauth's sign-in form (username or e-mail address), throttled."""

@@ -3,21 +3,56 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Warning, register
 from django.views.debug import SafeExceptionReporterFilter
 
+# Where the named single sign-on providers ask people to sign in.
+NAMED_SIGN_ON_ORIGINS = {
+    "google": "https://accounts.google.com",
+    "microsoft": "https://login.microsoftonline.com",
+    "github": "https://github.com",
+}
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_on_origins(providers: dict, extra: list[str]) -> list[str]:
+    """The identity providers a sign-in form may send the browser to (the form's answer is
+    a redirect there, which `form-action` governs too)."""
+    origins = []
+    for name, config in providers.items():
+        for app in config.get("APPS", []):
+            url = app.get("settings", {}).get("server_url") or NAMED_SIGN_ON_ORIGINS.get(name)
+            if url:
+                origins.append(_origin(url))
+    origins += [_origin(url) for url in extra]
+    return list(dict.fromkeys(origins))
+
+
+def content_security_policy() -> str:
+    origins = sign_on_origins(settings.SOCIALACCOUNT_PROVIDERS, settings.SSO_FORM_ACTION_EXTRA)
+    policy = settings.CONTENT_SECURITY_POLICY
+    if not origins:
+        return policy
+    return policy.replace("form-action 'self'", "form-action 'self' " + " ".join(origins))
+
 
 class ContentSecurityPolicyMiddleware:
-    """Adds the strict CONTENT_SECURITY_POLICY to every response that has none."""
+    """Adds the strict CONTENT_SECURITY_POLICY to every response that has none; with single
+    sign-on configured, its providers' sign-in pages join `form-action`, nothing else."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         return response
 
 

@@ -1,5 +1,6 @@
-// The team matrix stays true without a reload: ONE request for the whole matrix every few
-// seconds (not one per cell); the server asks Kapso within the shared budget.
+// The team matrix stays true without a reload: ONE request for the page's cells every few
+// seconds (not one per cell); the server asks Kapso within the shared budget. Each poll
+// sends the tag of the last answer: when nothing changed the server answers an empty 304.
 "use strict";
 
 (() => {
@@ -11,6 +12,7 @@
   const updated = document.getElementById("matrix-updated");
   let delay = POLL_MS;
   let timer = null;
+  let tag = null;
 
   function showCell(key, cell) {
     const td = document.getElementById(`cell-${key}`);
@@ -43,12 +45,22 @@
     timer = null;
     if (document.hidden) return;
     try {
-      const response = await fetch(root.dataset.url, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const data = await response.json();
-      for (const [key, cell] of Object.entries(data.cells)) showCell(key, cell);
+      const headers = tag ? { "If-None-Match": tag } : {};
+      const response = await fetch(root.dataset.url, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers,
+      });
+      if (response.status === 304) {
+        delay = POLL_MS;
+      } else {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const data = await response.json();
+        tag = response.headers.get("ETag");
+        for (const [key, cell] of Object.entries(data.cells)) showCell(key, cell);
+        delay = data.retry_in ? Math.min(data.retry_in * 1000, MAX_BACKOFF_MS) : POLL_MS;
+      }
       root.dataset.updatedAt = new Date().toISOString();
-      delay = data.retry_in ? Math.min(data.retry_in * 1000, MAX_BACKOFF_MS) : POLL_MS;
     } catch {
       delay = Math.min(delay * 2, MAX_BACKOFF_MS);
       if (updated) updated.textContent = "The dashboard cannot be reached; trying again.";

@@ -150,7 +150,7 @@ def log_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
@@ -222,3 +222,6 @@ def axe_violations(page, impacts: tuple[str, ...] = AXE_FAILS_ON) -> list[str]:
         for v in found
         if v["impact"] in impacts
     ]
+
+
+from tests.team.conftest import smtp  # noqa: E402, F401  (a real SMTP server for invitations)

@@ -229,7 +229,7 @@ def test_text_contrast_meets_wcag_aa(open_page, kapso, alice, settings):
     for name, viewport in (("laptop", None), ("phone", PHONE)):
         page = open_page(viewport).page
         page.goto("/accounts/login/")
-        page.get_by_role("button", name="Log in").click()  # empty: both fields say so
+        page.get_by_role("button", name="Log in", exact=True).click()  # empty: both fields say so
         expect(page.locator(".field-error")).to_have_count(2)
         failures[f"{name} login error"] = page.evaluate(CONTRAST_FAILURES)
         log_in(page, "alice", "alice-password-1")
@@ -290,6 +290,8 @@ def _every_page(kapso, root) -> dict[str, str]:
         "batch": f"/onboard/{batch.pk}/",
         "sheet": f"/onboard/{batch.pk}/sheet/",
         "jobs": "/team/jobs/",
+        "privacy": "/privacy/",
+        "personal data": "/team/personal-data/",
         "renew confirm": f"/renew/{reminders.renew_token(reminder)}/",
         "renew gone": "/renew/nonsense/",
         "admin": "/admin/",
@@ -297,6 +299,12 @@ def _every_page(kapso, root) -> dict[str, str]:
         "admin session": f"/admin/sandbox/sandboxsession/{shared.pk}/change/",
         "admin testers": "/admin/team/tester/",
         "admin batch": f"/admin/team/onboardingbatch/{batch.pk}/change/",
+        "members": "/team/members/",
+        "invitation gone": "/invitations/nonsense/",
+        "second factor": "/accounts/2fa/",
+        "signed-in sessions": "/accounts/sessions/",
+        "change password": "/accounts/password/change/",
+        "e-mail addresses": "/accounts/email/",
     }
     with contextlib.suppress(NoReverseMatch):  # the API's token page, where installed
         pages["api tokens"] = reverse("api_tokens")
@@ -314,7 +322,7 @@ def test_every_page_passes_axe_at_laptop_and_phone_width(open_page, kapso, root,
     for size, viewport in (("laptop", None), ("phone", PHONE)):
         page = open_page(viewport).page
         page.goto("/accounts/login/")
-        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Log in", exact=True).click()
         expect(page.locator(".field-error")).to_have_count(2)
         found[f"{size} login with errors"] = axe_violations(page)
         log_in(page, "root", "pw")

@@ -62,6 +62,22 @@ def test_every_page_has_a_clean_console(open_page, django_user_model):
     seen["admin sessions"] = visit(opened, "/admin/sandbox/sandboxsession/")
     seen["admin session"] = visit(opened, f"/admin/sandbox/sandboxsession/{session.pk}/change/")
     assert page.get_by_role("img", name="QR code").count() == 1  # the admin's QR preview
+    # The account pages (allauth's, in our templates), their scripts included.
+    for name, url in (
+        ("members", "/team/members/"),
+        ("second factor", "/accounts/2fa/"),
+        ("signed-in sessions", "/accounts/sessions/"),
+        ("change password", "/accounts/password/change/"),
+    ):
+        seen[name] = visit(opened, url)
+    page.goto("/accounts/2fa/")
+    page.get_by_role("link", name="Add").click()  # a passkey: allauth asks the password first
+    page.get_by_label("Password").fill("root-password-1")
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/accounts/2fa/webauthn/add/")
+    seen["add a passkey"] = visit(opened)
+    seen["authenticator app"] = visit(opened, "/accounts/2fa/totp/activate/")
+    seen["e-mail addresses"] = visit(opened, "/accounts/email/")
     assert seen == {page: [] for page in seen}
 
 

@@ -29,7 +29,7 @@ def test_login_create_scan_and_see_it_in_history(live_server, kapso, alice, capl
     home = http.get(base + "/", timeout=10)
     assert home.url.startswith(base + "/accounts/login/")
     logged_in = csrf_post(
-        http, base + "/accounts/login/", {"username": "alice", "password": "alice-password-1"}
+        http, base + "/accounts/login/", {"login": "alice", "password": "alice-password-1"}
     )
     assert logged_in.url == base + "/"
 

@@ -21,7 +21,7 @@ def logged_in(base: str, username: str) -> requests.Session:
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     http.post(
         base + "/accounts/login/",
-        data={"username": username, "password": "pw-" + username, "csrfmiddlewaretoken": token},
+        data={"login": username, "password": "pw-" + username, "csrfmiddlewaretoken": token},
         timeout=10,
     )
     return http

@@ -54,8 +54,13 @@ def pages(kapso, alice, root) -> dict[str, tuple[Client, str, dict | None, int]]
     sharing.share_link_create(shared)
     teammate.post(reverse("sandbox:share", args=[session.pk]), {"action": "create"})
     return {
-        "login": (visitor, reverse("login"), None, 200),
-        "login with errors": (visitor, reverse("login"), {"username": "", "password": ""}, 200),
+        "login": (visitor, reverse("account_login"), None, 200),
+        "login with errors": (
+            visitor,
+            reverse("account_login"),
+            {"login": "", "password": ""},
+            200,
+        ),
         "create": (teammate, reverse("sandbox:create"), None, 200),
         "create with errors": (teammate, reverse("sandbox:create"), {"phone_number": "x"}, 200),
         "session page": (teammate, session.get_absolute_url(), None, 200),
@@ -70,11 +75,19 @@ def pages(kapso, alice, root) -> dict[str, tuple[Client, str, dict | None, int]]
         ),
         "shared-gone page": (visitor, reverse("sandbox:shared", args=["no-such-link"]), None, 404),
         "not found": (teammate, "/sessions/999999/", None, 404),
-        "password change": (teammate, reverse("password_change"), None, 200),
-        "password change done": (teammate, reverse("password_change_done"), None, 200),
+        "password change": (teammate, reverse("account_change_password"), None, 200),
+        "password reset": (visitor, reverse("account_reset_password"), None, 200),
+        "second factor": (teammate, reverse("mfa_index"), None, 200),
+        "signed-in sessions": (teammate, reverse("usersessions_list"), None, 200),
+        "members": (staff, reverse("accounts:members"), None, 200),
         "budget": (staff, reverse("sandbox:budget"), None, 200),
         "admin index": (staff, reverse("admin:index"), None, 200),
-        "admin login": (visitor, reverse("admin:login"), None, 200),
+        "admin login (the accounts login)": (
+            visitor,
+            reverse("account_login") + "?next=/admin/",
+            None,
+            200,
+        ),
         "admin changelist": (staff, reverse("admin:sandbox_sandboxsession_changelist"), None, 200),
         "admin change page": (
             staff,

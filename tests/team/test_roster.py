@@ -115,3 +115,46 @@ def test_too_many_lines_is_refused_whole_with_a_reason():
 def test_too_big_a_file_is_refused():
     with pytest.raises(roster.RosterTooLarge, match="MB"):
         roster.decode(b"x" * (roster.MAX_BYTES + 1))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-16-le"])
+def test_unicode_text_from_excel_utf16_with_bom_and_tabs_is_read(encoding):
+    text = "Name\tPhone\tE-mail\r\nÅsa Öberg\t+44 20 7946 0958\tasa@example.com\r\n"
+    data = text.encode(encoding)
+    if encoding != "utf-16":  # the plain codec writes its BOM itself
+        data = ("\ufeff" + text).encode(encoding)
+    report = roster.roster_import(roster.decode(data))
+    assert (report.added, len(report.errors)) == (1, 0)
+    assert Tester.objects.get().name == "Åsa Öberg"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_each_separator_is_read(delimiter):
+    text = f"Ann{delimiter}+44 20 7946 0958{delimiter}ann@example.com\n"
+    report = roster.roster_import(roster.decode(text.encode("utf-8")))
+    assert report.added == 1 and Tester.objects.get().email == "ann@example.com"
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b", "\x07", "\x1c", "\x7f", "\x85"])
+def test_a_control_character_in_any_field_refuses_its_line_by_number(bad):
+    text = (
+        "Ann, +44 20 7946 0958\n"
+        f"Bo{bad}b, +44 20 7946 0959\n"
+        f"Cy, +44 20 7946 0960, cy{bad}@example.com\n"
+        "Di, +44 20 7946 0961\n"
+    )
+    report = roster.roster_import(text)
+    assert [(line.line, "control character" in line.message) for line in report.errors] == [
+        (2, True),
+        (3, True),
+    ]
+    assert f"U+{ord(bad):04X}" in report.errors[0].message
+    assert sorted(Tester.objects.values_list("name", flat=True)) == ["Ann", "Di"]
+    assert not any(bad in t.name + t.email for t in Tester.objects.all())
+
+
+def test_a_nul_in_an_uploaded_file_is_refused_not_stored():
+    data = "Ann\x00, +44 20 7946 0958\n".encode("utf-16")
+    report = roster.roster_import(roster.decode(data))
+    assert (report.added, [line.line for line in report.errors]) == (0, [1])
+    assert not Tester.objects.exists()

@@ -23,6 +23,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
         TEAM_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite3'}",
         CACHE_URL="locmemcache://",
         SECRET_KEY="test-secret-key-for-the-run-script-only",
+        # Set, so `make run` does not write one into this checkout's .env.
+        PRIVACY_HASH_KEY="test-privacy-key-for-the-run-script-only",
         KAPSO_API_KEY="test-key",
         # Nobody answers there: these tests are about processes, not Kapso.
         KAPSO_API_BASE_URL="http://127.0.0.1:9/api/v1",

@@ -226,11 +226,11 @@ def test_a_teammate_cannot_poll_anothers_session(kapso, client, alice, bob):
 def test_twenty_concurrent_pollers_make_one_kapso_call(kapso, live_server, alice):
     session = make_session(alice)
     http = requests.Session()
-    login = http.get(live_server.url + reverse("login"), timeout=10)
+    login = http.get(live_server.url + reverse("account_login"), timeout=10)
     token = login.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     http.post(
-        live_server.url + reverse("login"),
-        data={"username": "alice", "password": "alice-password-1", "csrfmiddlewaretoken": token},
+        live_server.url + reverse("account_login"),
+        data={"login": "alice", "password": "alice-password-1", "csrfmiddlewaretoken": token},
         timeout=10,
     )
     cookies = http.cookies.get_dict()

@@ -34,6 +34,7 @@ def test_share_link_shows_qr_and_message_without_login(kapso, alice_client, alic
     svg = html[html.index("<svg version") : html.index("</svg>") + 6]
     assert decode_svg(svg) == [session.activation_link]
     assert page["Referrer-Policy"] == "no-referrer"
+    assert 'href="/privacy/"' in html  # what is kept about the number, for the tester
 
 
 def test_revoked_or_replaced_link_stops_working(kapso, alice_client, alice):

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
-from sandbox import sessions
+from sandbox import ensure
 from sandbox.web.log_filters import REDACTED, RedactKapsoKey
 from tests.conftest import TEST_API_KEY, console_output
 from tests.processes import run_python
@@ -104,7 +105,11 @@ def test_an_unexpected_error_carrying_the_key_is_logged_redacted(
     def broken(**kwargs):
         raise RuntimeError(f"something echoed {TEST_API_KEY}")
 
-    monkeypatch.setattr(sessions, "sandbox_session_create", broken)
+    # Load the URLconf first: modules it imports (sandbox.ensure) bind the real function
+    # by name, and must not keep the broken one after this test.
+    resolve("/")
+    # The create form's one service call (ensure.live_or_create, since issue 20).
+    monkeypatch.setattr(ensure, "live_or_create", broken)
     client = Client(raise_request_exception=False)
     client.force_login(alice)
     with console_output() as output:
@@ -116,3 +121,43 @@ def test_an_unexpected_error_carrying_the_key_is_logged_redacted(
     assert "ERROR" in text and "django.request Internal Server Error: /" in text
     assert "RuntimeError: something echoed [redacted]" in text
     assert TEST_API_KEY not in text
+
+
+# --- personal data (issue 19) -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "line",
+    [
+        '"GET /sessions/?phone=%2B44+7911+123456 HTTP/1.1" 200 1234',
+        '"GET /api/v1/sessions?phone=447911123456&status=active HTTP/1.1" 200 99',
+        '"GET /accounts/login/?next=/sessions/%3Fphone%3D%252B44%2B7911%2B123456 HTTP/1.1" 200 1',
+        '"GET /sessions/?q=ann%40example.com HTTP/1.1" 200 1',
+        "Kapso said: the number +44 7911 123456 cannot use the sandbox",
+        "mail for ann@example.com refused",
+    ],
+)
+def test_phone_numbers_and_email_addresses_are_redacted(line):
+    from sandbox.web.log_filters import REDACTED, redact_personal
+
+    redacted = redact_personal(line)
+    assert REDACTED in redacted
+    for leak in ("7911", "123456", "example.com"):
+        assert leak not in redacted
+
+
+def test_what_is_not_personal_is_left_alone():
+    from sandbox.web.log_filters import redact_personal
+
+    for line in (
+        '"GET /sessions/?page=2&status=active HTTP/1.1" 200 5321',
+        '"GET /sessions/12345678/ HTTP/1.1" 200 5321',
+        "2026-12-04 17:20:13,123 INFO [abc] sandbox.sync sync: 100 new",
+    ):
+        assert redact_personal(line) == line
+
+
+def test_the_console_handler_redacts_request_lines():
+    with console_output() as out:
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', "GET /sessions/?phone=%2B14155552671 HTTP/1.1", "200", "12"
+        )
+    assert "14155552671" not in out.getvalue() and "phone=[redacted]" in out.getvalue()

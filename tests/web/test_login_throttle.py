@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password, address="10.0.0.1", url="/accounts/login/"):
-    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(url, {"login": username, "password": password}, REMOTE_ADDR=address)
 
 
 def test_repeated_failures_lock_the_account_with_a_clear_message(client, alice, bob):
@@ -62,10 +62,15 @@ def test_repeated_failures_from_one_address_are_refused(client, alice):
 
 
 def test_admin_login_is_throttled_too(client, charlie):
+    # The admin has no password form of its own any more: /admin/login/ sends people to the
+    # throttled sign-in, so failures there lock the admin's way in as well.
+    sent_to = client.get("/admin/login/?next=/admin/")
+    assert sent_to.status_code == 302 and sent_to.url.startswith("/accounts/login/")
     for _ in range(5):
-        login(client, "charlie", "wrong", url="/admin/login/")
-    refused = login(client, "charlie", "charlie-password-1", url="/admin/login/")
+        login(client, "charlie", "wrong", url=sent_to.url)
+    refused = login(client, "charlie", "charlie-password-1", url=sent_to.url)
     assert "Too many failed logins" in refused.content.decode()
+    assert client.get("/admin/").status_code == 302  # still not in
 
 
 def test_a_success_clears_the_account_count(client, alice):

@@ -54,7 +54,9 @@ def kapso_posts(emulator) -> int:
 
 def test_login_fails_closed_with_a_503_that_names_the_cache(client, alice, cache_down):
     cache_down()
-    response = client.post(reverse("login"), {"username": "alice", "password": "alice-password-1"})
+    response = client.post(
+        reverse("account_login"), {"login": "alice", "password": "alice-password-1"}
+    )
     assert response.status_code == 503
     assert CACHE_DOWN.replace("'", "&#x27;") in response.content.decode()
     assert response["Retry-After"] == "60"

@@ -91,3 +91,19 @@ def test_the_filter_is_on_even_with_debug_and_hides_any_local_holding_the_key(se
     shown = dict(reporter.get_traceback_frame_variables(None, sys._getframe()))
     assert shown["holder"] == reporter.cleansed_substitute
     assert shown["harmless"] == "nothing secret"
+
+
+def test_single_sign_on_providers_join_form_action_and_nothing_else(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {"APPS": [{"settings": {"server_url": "https://id.example.com/o/1"}}]},
+        "github": {"APPS": [{"client_id": "x"}]},
+    }
+    settings.SSO_FORM_ACTION_EXTRA = ["https://login.example.net/authorize"]
+    csp = client.get("/healthz")["Content-Security-Policy"]
+    assert (
+        "form-action 'self' https://id.example.com https://github.com https://login.example.net;"
+        in csp
+    )
+    assert csp.replace(
+        " https://id.example.com https://github.com https://login.example.net", ""
+    ) == (settings.CONTENT_SECURITY_POLICY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -29,5 +30,6 @@ def job_state(request: HttpRequest) -> HttpResponse:
             "heartbeats": WorkerHeartbeat.objects.order_by("-seen_at")[:10],
             "batches": batches,
             "erasures": ErasureLog.objects.select_related("by")[:10],
+            "retention_days": settings.SANDBOX_RETENTION_DAYS,
         },
     )

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from sandbox.errors import USER_FACING_ERRORS
 from sandbox.models import Agent
-from sandbox.sessions import sandbox_session_create
-from sandbox.team import groups, jobs, matrix, onboarding
-from sandbox.team.access import can_manage_team, manager_page, testers_visible_to
+from sandbox.team import jobs, matrix, matrix_page, onboarding
+from sandbox.team.access import (
+    can_manage_team,
+    groups_visible_to,
+    manager_page,
+    testers_visible_to,
+)
 from sandbox.team.forms import RenewExpiringForm
 from sandbox.team.models import TesterGroup
 
@@ -20,46 +30,79 @@ from sandbox.team.models import TesterGroup
 def _group(request: HttpRequest) -> TesterGroup | None:
     """`?group=<pk>`: the matrix of one tester group (its testers, its agents)."""
     pk = request.GET.get("group", "")
-    return TesterGroup.objects.filter(pk=pk).first() if pk.isdigit() else None
+    return groups_visible_to(request.user).filter(pk=pk).first() if pk.isdigit() else None
 
 
-def _rows(request: HttpRequest, agents=None, group: TesterGroup | None = None):
+def _testers(request: HttpRequest, group: TesterGroup | None):
     testers = testers_visible_to(request.user)
-    if group is not None:
-        testers = testers.filter(memberships__group=group)
-        agents = agents or groups.group_agents(group)
-    return matrix.matrix_for(request.user, list(testers), agents or matrix.team_agents())
+    return testers if group is None else testers.filter(memberships__group=group)
+
+
+def _agents(group: TesterGroup | None):
+    agents = matrix.team_agents()
+    return agents if group is None else [a for a in agents if a.kapso_id in group.agent_ids]
+
+
+def _page(request: HttpRequest):
+    """The page of testers asked for, the agents shown, and the page's rows of cells."""
+    query = matrix_page.MatrixQuery.from_params(request.GET)
+    group = _group(request)
+    all_agents = _agents(group)
+    agents = matrix_page.agents_shown(query, all_agents)
+    page = matrix_page.testers_page(
+        _testers(request, group),
+        matrix.sessions_seen_by(request.user),
+        query,
+        agents,
+    )
+    return query, all_agents, agents, page
 
 
 @never_cache
 @require_GET
 def team_matrix(request: HttpRequest) -> HttpResponse:
-    group = _group(request)
-    agents = groups.group_agents(group) if group else matrix.team_agents()
+    query, all_agents, agents, page = _page(request)
     return render(
         request,
         "team/matrix.html",
         {
+            "query": query,
+            "all_agents": all_agents,
             "agents": agents,
-            "rows": _rows(request, agents, group),
+            "states": matrix_page.STATE_CHOICES,
+            "page": page,
+            "rows": matrix.matrix_for(request.user, list(page.object_list), agents),
             "manager": can_manage_team(request.user),
             "renew_form": RenewExpiringForm(),
-            "group": group,
-            "groups": TesterGroup.objects.all() if can_manage_team(request.user) else [],
+            "group": _group(request),
+            "groups": groups_visible_to(request.user),
         },
     )
 
 
 @never_cache
 @require_GET
-def matrix_json(request: HttpRequest) -> JsonResponse:
-    """The whole matrix in one answer: the page asks for this every few seconds."""
+def matrix_json(request: HttpRequest) -> HttpResponse:
+    """The page's cells, asked for every few seconds with the tag of the last answer:
+    unchanged, the answer is an empty 304."""
+    query = matrix_page.MatrixQuery.from_params(request.GET)
     group = _group(request)
-    rows = _rows(request, group=group)
+    agents = matrix_page.agents_shown(query, _agents(group))
+    testers = matrix_page.testers_on_page(
+        _testers(request, group), matrix.sessions_seen_by(request.user), query, agents
+    )
+    rows = matrix.matrix_for(request.user, testers, agents)
     retry_in, asked = matrix.refresh_some(request.user, rows)
     if asked:  # Kapso had news for some cells: read them again
-        rows = _rows(request, group=group)
-    return JsonResponse(matrix.payload(rows, retry_in=retry_in))
+        rows = matrix.matrix_for(request.user, testers, agents)
+    payload = matrix.payload(rows, retry_in=retry_in)
+    tag = matrix_page.etag(payload)
+    if request.headers.get("If-None-Match") == tag:
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(payload)
+    response["ETag"] = tag
+    return response
 
 
 @never_cache
@@ -73,19 +116,15 @@ def cell_action(request: HttpRequest) -> HttpResponse:
     agent = Agent.objects.filter(pk=agent_pk, listed=True).first()
     if agent is None:
         raise Http404("No such agent")
-    rows = matrix.matrix_for(request.user, [tester], [agent])
-    cell = rows[0][0]
     try:
-        outcome = sandbox_session_create(
-            user=request.user,
-            phone_number=tester.phone_number,
-            agent_id=agent.kapso_id,
-            renewed_from=cell.session,
-        )
+        outcome = matrix.cell_session(request.user, tester, agent)
     except USER_FACING_ERRORS as exc:
         messages.error(request, f"{tester.name} · {agent.name}: {exc.message}")
         return redirect("team:matrix")
-    messages.success(request, f"New session for {tester.name} with {agent.name}: scan it now.")
+    if not outcome.made:
+        messages.info(request, f"{tester.name} already has a live session with {agent.name}.")
+    else:
+        messages.success(request, f"New session for {tester.name} with {agent.name}: scan it now.")
     return redirect(outcome.session.get_absolute_url())
 
 
@@ -96,10 +135,8 @@ def renew_expiring(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give a number of hours from 1 to 48.")
         return redirect("team:matrix")
     hours = form.cleaned_data["hours"]
-    testers = testers_visible_to(request.user)
-    group = _group(request)  # renew-all on the group's matrix: its testers only
-    if group is not None:
-        testers = testers.filter(memberships__group=group)
+    # Renew-all on a group's matrix renews the group's testers only.
+    testers = _testers(request, _group(request))
     batch = onboarding.renew_batch_start(user=request.user, hours=hours, testers=testers)
     if batch is None:
         messages.info(request, f"Nothing on the team expires in the next {hours} hours.")

@@ -33,14 +33,15 @@ def test_a_manager_sees_every_tester_and_agent(team, manager_client):
     assert TEST_API_KEY not in page
 
 
-def test_a_plain_account_sees_only_its_own_row_and_its_own_sessions(team, client, alice):
+def test_a_plain_account_sees_only_its_own_row_with_its_phones_live_sessions(team, client, alice):
     testers, agents = team
     client.force_login(alice)
     page = client.get("/team/").content.decode()
     assert testers[0].name in page
     assert testers[1].name not in page and testers[2].name not in page
-    # charlie made the session of alice's phone: alice does not see it as hers.
-    assert 'class="cell cell-pending"' not in page
+    # charlie made the session of alice's phone; it is live, and alice is linked to that
+    # tester: her row shows it as the manager's does (docs/decisions.md, issue 20).
+    assert 'class="cell cell-pending"' in page
     data = client.get("/team/matrix.json").json()
     assert set(data["cells"]) == {f"{testers[0].pk}-{a.pk}" for a in agents}
     assert "Renew them all" not in page

@@ -62,3 +62,12 @@ def test_plain_accounts_are_turned_away_with_a_reason(client, alice):
     client.force_login(alice)
     response = client.get("/team/testers/")
     assert response.status_code == 403 and b"Ask an admin" in response.content
+
+
+def test_add_one_refuses_a_name_with_a_control_character(manager_client):
+    response = manager_client.post(
+        "/team/testers/", {"action": "add", "name": "Ann\x1b[31m", "phone_number": "+14155552671"}
+    )
+    assert response.status_code == 200
+    assert "control character (U+001B)" in response.content.decode()
+    assert not Tester.objects.exists()

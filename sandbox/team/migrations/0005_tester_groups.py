@@ -10,8 +10,8 @@ import sandbox.team.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sandbox", "0008_origin_join"),
-        ("team", "0002_reminder_delivered_at"),
+        ("sandbox", "0010_origin_join"),
+        ("team", "0004_merge_0003_erasure_log_kinds_0003_pair_claimed_by"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

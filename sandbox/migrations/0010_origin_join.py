@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sandbox', '0007_kapso_usage_hour'),
+        ('sandbox', '0009_merge_pair_claim_and_erased_phone'),
     ]
 
     operations = [
