@@ -274,6 +274,8 @@ KAPSO_RATE_LIMIT_RESERVE = env.int("KAPSO_RATE_LIMIT_RESERVE", default=20)
 KAPSO_CREATES_PER_USER_PER_MINUTE = env.int("KAPSO_CREATES_PER_USER_PER_MINUTE", default=10)
 # Status checks one person's open pages may cause per minute; beyond it pages back off.
 KAPSO_REFRESHES_PER_USER_PER_MINUTE = env.int("KAPSO_REFRESHES_PER_USER_PER_MINUTE", default=30)
+# All joins through tester groups' public links together, a minute (below the reserve).
+KAPSO_JOINS_PER_MINUTE = env.int("KAPSO_JOINS_PER_MINUTE", default=30)
 # A forced reload of the agent list asks Kapso at most once per this many seconds.
 KAPSO_AGENT_RELOAD_SECONDS = env.int("KAPSO_AGENT_RELOAD_SECONDS", default=10)
 # A pending session counts as "live" (reused by bulk onboarding, the team matrix and the
@@ -318,6 +320,14 @@ KAPSO_EMULATOR_SANDBOX_NUMBER = env.str("KAPSO_EMULATOR_SANDBOX_NUMBER", default
 
 # Region used to read phone numbers typed without a leading + or 00 (ISO 3166 code, e.g. US).
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="") or None
+# A tester group's public join link (sandbox/team/joining.py): posts one address may make on
+# one link in a day (a fair's visitors share one Wi-Fi address), the seconds a person needs
+# at least to fill the form, how long a loaded join page stays good, and where a joiner
+# writes to be removed (empty: the e-mail of whoever made the group).
+TEAM_JOINS_PER_ADDRESS = env.int("TEAM_JOINS_PER_ADDRESS", default=200)
+TEAM_JOIN_MIN_FILL_SECONDS = env.float("TEAM_JOIN_MIN_FILL_SECONDS", default=2.0)
+TEAM_JOIN_PAGE_MAX_AGE = env.int("TEAM_JOIN_PAGE_MAX_AGE", default=2 * 3600)
+TEAM_JOIN_CONTACT_EMAIL = env.str("TEAM_JOIN_CONTACT_EMAIL", default="")
 
 # LOG_FORMAT=json writes one JSON object per line (for a log collector); plain otherwise.
 # Every line names the request it belongs to ("-" outside a request).

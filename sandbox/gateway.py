@@ -3,7 +3,7 @@ with the shared budget (`sandbox/kapso/quota.py`) kept in the shared cache.
 
 `sandbox.kapso` knows nothing of Django; this module reads the settings, keeps one client
 per thread and configuration (connections are reused across requests), and says who is
-asking: `person(user)`, `watcher(user)` or `kapso.quota.BACKGROUND`.
+asking: `person(user)`, `watcher(user)`, `joiner()` or `kapso.quota.BACKGROUND`.
 
 A door may not import `sandbox.kapso` (pyproject.toml's contracts), so the budget's words a
 door needs are re-exported here under their own names: `Caller`, `Priority`, `BACKGROUND`,
@@ -42,6 +42,7 @@ __all__ = [
     "Caller",
     "Priority",
     "get_client",
+    "joiner",
     "person",
     "quota",
     "watcher",
@@ -52,6 +53,12 @@ __all__ = [
 def person(user) -> Caller:
     """A person at the form (or, later, the API acting for its token's owner)."""
     return Caller(f"user:{user.pk}", Priority.PERSON)
+
+
+def joiner() -> Caller:
+    """Someone joining a tester group through its public link: all joins share one share of
+    the minute (KAPSO_JOINS_PER_MINUTE), below what people at the form may use."""
+    return Caller("joins", Priority.JOIN)
 
 
 def watcher(user) -> Caller:
@@ -93,6 +100,7 @@ def _policy() -> QuotaPolicy | None:
         reserve=settings.KAPSO_RATE_LIMIT_RESERVE,
         per_person=settings.KAPSO_CREATES_PER_USER_PER_MINUTE,
         per_watcher=settings.KAPSO_REFRESHES_PER_USER_PER_MINUTE,
+        per_join=settings.KAPSO_JOINS_PER_MINUTE,
     )
 
 

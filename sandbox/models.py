@@ -69,6 +69,7 @@ class Origin(models.TextChoices):
     BULK = "bulk", "bulk onboarding"
     API = "api", "API"
     SYNC = "sync", "sync from Kapso"
+    JOIN = "join", "group join link"
 
 
 def _origin_field() -> models.CharField:

@@ -73,3 +73,8 @@ def format_phone(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def calling_code(e164: str) -> int:
+    """The country calling code of an E.164 number (`+447946…` -> 44)."""
+    return phonenumbers.parse(e164, None).country_code

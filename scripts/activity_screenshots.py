@@ -90,9 +90,12 @@ def shoot(base_url: str, chromium: str) -> list[Path]:
         for name, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
             page = browser.new_page(viewport=viewport, base_url=base_url)
             page.goto("/accounts/login/")
-            page.fill("#id_username", USERNAME)
-            page.fill("#id_password", PASSWORD)
-            page.get_by_role("button", name="Log in").click()
+            # allauth's sign-in form (its field is `login`): found by label, and the shot waits
+            # until the login took, instead of photographing the login page.
+            page.get_by_label("Username").fill(USERNAME)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Log in", exact=True).click()
+            page.wait_for_url(lambda url: "/accounts/login/" not in url)
             page.goto("/activity/?range=30")
             path = OUT / f"activity-{name}.png"
             save_small_png(page.screenshot(full_page=name == "phone"), path)

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from sandbox.gateway import get_client, person, watcher
+from sandbox.gateway import get_client, joiner, person, watcher
 from sandbox.kapso.quota import Priority
 from tests.conftest import TEST_API_KEY
 
@@ -44,6 +44,8 @@ def test_each_thread_has_its_own_client(settings):
 def test_callers_say_who_asks_and_how_urgently(alice, bob):
     assert person(alice).priority == Priority.PERSON
     assert watcher(alice).priority == Priority.WATCH
+    # Everyone joining through a group's link shares one share, below people's.
+    assert joiner() == joiner() and joiner().priority == Priority.JOIN
     # The same person's form and pages share one identity; two people never do.
     assert person(alice).who == watcher(alice).who != person(bob).who
 

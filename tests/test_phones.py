@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sandbox.kapso.types import _E164
-from sandbox.phones import InvalidPhoneNumber, format_phone, normalize_phone
+from sandbox.phones import InvalidPhoneNumber, calling_code, format_phone, normalize_phone
 
 REGIONS = st.sampled_from([None, "US", "GB", "DE", "IN", "BR", "us", "ZZ", ""])
 phone_like = st.text(alphabet="+0123456789 ()-.#*x", max_size=40) | st.text(max_size=80)
@@ -100,3 +100,9 @@ def test_phone_normaliser_returns_e164_or_our_error(raw, region):
         return
     assert _E164.fullmatch(result)
     assert normalize_phone(result, None) == result  # normalising is stable
+
+
+def test_the_calling_code_of_a_number():
+    assert calling_code("+442079460958") == 44
+    assert calling_code("+14155552671") == 1
+    assert calling_code("+35318001234") == 353

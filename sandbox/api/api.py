@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 
 from sandbox.api import handlers, schema
 from sandbox.api.auth import BearerToken
-from sandbox.api.views import agents, qr, sessions, wait
+from sandbox.api.views import agents, groups, qr, sessions, wait
 
 DESCRIPTION = """\
 A JSON API for CI jobs and scripts: make sure a phone has a live WhatsApp sandbox session
@@ -45,3 +45,4 @@ api.add_router("/sessions", sessions.router)
 api.add_router("/sessions", qr.router)
 api.add_router("/sessions", wait.router)
 api.add_router("/agents", agents.router)
+api.add_router("/groups", groups.router)

@@ -151,3 +151,34 @@ class Problem(Schema):
     limit_bytes: int | None = Field(
         default=None, description="413: the largest body the dashboard reads, in bytes."
     )
+
+
+class GroupJoinLink(Schema):
+    state: str = Field(description="open, closed, ended or full: whether the link admits now.")
+    cap: int = Field(description="The most testers the link may admit.")
+    joined: int = Field(description="Places taken through the link so far.")
+    ends_at: datetime | None
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    agents: list[str] = Field(description="Kapso agent ids the group may try.")
+    members: int
+    join_link: GroupJoinLink
+
+
+class GroupList(Schema):
+    items: list[GroupOut]
+
+
+class MemberOut(Schema):
+    name: str
+    phone_number: str = Field(description="E.164, as `ensure` takes it.")
+    added_at: datetime
+    joined: bool = Field(description="Came in through the join link (else added by staff).")
+    session_id: int | None = Field(description="The session the join link showed them.")
+
+
+class MemberList(Schema):
+    items: list[MemberOut]

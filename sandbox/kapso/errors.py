@@ -167,6 +167,8 @@ def quota_error(whose: str, wait: int, limit: int) -> KapsoQuotaError:
         message = f"You have created {limit} sessions this minute; try again in {wait} s."
     elif whose == "watcher":
         message = f"Your pages have checked Kapso {limit} times this minute; next in {wait} s."
+    elif whose == "join":
+        message = f"Many people are joining right now; try again in {wait} s."
     elif whose == "team":
         message = f"The team's Kapso quota for this minute is used up; try again in {wait} s."
     else:

@@ -8,7 +8,10 @@ are never starved by pages watching sessions, and neither by background work:
   most `per_person` each;
 - a page watching a session may use the minute less half the reserve, at most
   `per_watcher` for each person's pages;
-- background work (sync, refresh, bulk jobs) may use the minute less the whole reserve.
+- background work (sync, refresh, bulk jobs) may use the minute less the whole reserve;
+- people joining a tester group through its public link may use the minute less the whole
+  reserve, and at most `per_join` all together: a crowd at a stand cannot spend the team's
+  minute.
 
 A pure component: given a `QuotaStore` (atomic counters; the Django cache in
 `sandbox/gateway.py`) and a clock, it imports nothing of Django. Kapso's own
@@ -34,6 +37,7 @@ class Priority(IntEnum):
     PERSON = 0
     WATCH = 1
     BACKGROUND = 2
+    JOIN = 3
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class QuotaPolicy:
     reserve: int
     per_person: int
     per_watcher: int
+    # All joins through public group links together, a minute.
+    per_join: int = 30
 
     def ceiling(self, priority: Priority, limit: int) -> int:
         reserve = min(self.reserve, limit)
@@ -87,7 +93,8 @@ class QuotaPolicy:
 
 @dataclass(frozen=True)
 class Denied:
-    """No call now. `whose` is "person", "watcher", "team" or "kapso"; `wait` in seconds."""
+    """No call now. `whose` is "person", "watcher", "join", "team" or "kapso"; `wait` in
+    seconds."""
 
     whose: str
     wait: int
@@ -149,6 +156,8 @@ class Quota:
             return self._key(f"person:{caller.who}:{window}"), self.policy.per_person, "person"
         if caller.priority == Priority.WATCH:
             return self._key(f"watch:{caller.who}:{window}"), self.policy.per_watcher, "watcher"
+        if caller.priority == Priority.JOIN:
+            return self._key(f"join:{caller.who}:{window}"), self.policy.per_join, "join"
         return None
 
     # --- what Kapso says ---------------------------------------------------------------

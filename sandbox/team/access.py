@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from sandbox.team.models import OnboardingBatch, Tester
+from sandbox.team.models import OnboardingBatch, Tester, TesterGroup
 
 MANAGE_PERMISSION = "team.manage_team"
 
@@ -57,3 +57,10 @@ def batches_visible_to(user) -> QuerySet[OnboardingBatch]:
     if can_manage_team(user):
         return OnboardingBatch.objects.all()
     return OnboardingBatch.objects.none()
+
+
+def groups_visible_to(user) -> QuerySet[TesterGroup]:
+    """Groups list other people's phones: managers see them all, everyone else none."""
+    if can_manage_team(user):
+        return TesterGroup.objects.all()
+    return TesterGroup.objects.none()

@@ -10,10 +10,12 @@ from sandbox.team.models import (
     AutoRenew,
     ErasedKapsoSession,
     ErasureLog,
+    GroupMember,
     OnboardingBatch,
     OnboardingPair,
     Reminder,
     Tester,
+    TesterGroup,
     WorkerHeartbeat,
 )
 
@@ -115,3 +117,19 @@ class ErasedKapsoSessionAdmin(admin.ModelAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "seen_at"]
+
+
+class GroupMemberInline(admin.TabularInline):
+    model = GroupMember
+    extra = 0
+    raw_id_fields = ["tester", "session"]
+
+
+@admin.register(TesterGroup)
+class TesterGroupAdmin(admin.ModelAdmin):
+    """The pages at /team/groups/ are where groups are run; this is for a look or a fix."""
+
+    list_display = ["name", "join_enabled", "joined_count", "join_cap", "join_ends_at"]
+    # The link's secret is shown on the group's page to those who share it, not here.
+    exclude = ["join_secret"]
+    inlines = [GroupMemberInline]

@@ -3,6 +3,8 @@ job dies), reminders (one row per session, so none is sent twice), and what was 
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -205,3 +207,58 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def new_join_secret() -> str:
+    """The join link's secret part: rotating it kills the old URL at once."""
+    return secrets.token_urlsafe(18)
+
+
+class TesterGroup(models.Model):
+    """Testers who try the same agents ("Client pilot"), and the group's join link: people
+    who open it add themselves, within the cap, the end date and the calling codes set here."""
+
+    __test__ = False  # pytest: a model named Test*, not a test class
+
+    name = models.CharField(max_length=120)
+    agent_ids = models.JSONField(default=list, help_text="Kapso agent ids the group may try")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    join_enabled = models.BooleanField(default=False)
+    join_secret = models.CharField(max_length=32, unique=True, default=new_join_secret)
+    join_cap = models.PositiveIntegerField(default=50)
+    join_ends_at = models.DateTimeField(null=True, blank=True)
+    # "44 1 49": calling codes a joiner's phone may have; empty: any.
+    join_calling_codes = models.CharField(max_length=100, blank=True)
+    # Places taken through the link: a conditional UPDATE keeps it <= join_cap under a crowd.
+    joined_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    """A tester in a group: added by staff, or joined through the link (with the session
+    the join showed them, for the group page's "activated or not")."""
+
+    group = models.ForeignKey(TesterGroup, on_delete=models.CASCADE, related_name="members")
+    tester = models.ForeignKey(Tester, on_delete=models.CASCADE, related_name="memberships")
+    added_at = models.DateTimeField(default=timezone.now)
+    joined = models.BooleanField(default=False, help_text="came in through the join link")
+    session = models.ForeignKey(
+        SandboxSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "tester"], name="one_membership_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"tester {self.tester_id} in group {self.group_id}"

@@ -12,7 +12,14 @@ from django.db.models import Q
 from sandbox import privacy
 from sandbox.phones import InvalidPhoneNumber, normalize_phone
 from sandbox.privacy.core_stores import ERASED, mentions
-from sandbox.team.models import ErasedKapsoSession, ErasureLog, OnboardingPair, Reminder, Tester
+from sandbox.team.models import (
+    ErasedKapsoSession,
+    ErasureLog,
+    GroupMember,
+    OnboardingPair,
+    Reminder,
+    Tester,
+)
 
 CHUNK = 500
 
@@ -86,6 +93,16 @@ def erase_pair_errors(person: privacy.Person) -> int:
     return rows.update(error=ERASED)
 
 
+def erase_memberships(person: privacy.Person) -> int:
+    """A tester's groups (also deleted with the tester; first here, so the count is said)."""
+    return GroupMember.objects.filter(tester__in=person.tester_ids).delete()[0]
+
+
+def export_memberships(person: privacy.Person) -> list[dict[str, Any]]:
+    rows = GroupMember.objects.filter(tester__in=person.tester_ids)
+    return list(rows.values("group__name", "added_at", "joined", "session_id"))
+
+
 def record(*, kind: str, person: privacy.Person, counts: dict[str, int], by, door: str):
     """The audit row: counts and who asked, never the data."""
     sessions = counts.get("sandbox sessions", 0)
@@ -140,6 +157,25 @@ STORES = (
         kept="until the job runs",
     ),
     privacy.Store(
+        name="group memberships",
+        columns=(),
+        holds="which tester groups a tester is in, whether they joined through the group's "
+        "link, when, and the session the join showed them (their name, phone and e-mail are "
+        "the testers store)",
+        erased="deleted",
+        kept="until the tester is erased or taken out of the group",
+        erase=erase_memberships,
+        export=export_memberships,
+        order=70,
+    ),
+    privacy.Store(
+        name="join link address counts",
+        holds="a keyed hash (HMAC) of the address a join form was posted from, per link, in "
+        "the cache: the per-address limit (no address is stored as such)",
+        erased="nothing linkable to a person to erase",
+        kept="one day, then expires",
+    ),
+    privacy.Store(
         name="onboarding errors",
         columns=("team.OnboardingPair.error",),
         holds="Kapso's error for one tester and agent, which may quote the phone number",
@@ -160,6 +196,10 @@ EXEMPT = {
     "team.ErasureLog.kind": "a fixed list",
     "team.ErasureLog.detail": "counts, the door and tester ids; written without data",
     "team.WorkerHeartbeat.name": "a worker's host name and process id",
+    "team.TesterGroup.name": "a group's name, chosen by staff",
+    "team.TesterGroup.agent_ids": "agent ids",
+    "team.TesterGroup.join_secret": "a random secret: the join link",
+    "team.TesterGroup.join_calling_codes": "country calling codes",
 }
 
 

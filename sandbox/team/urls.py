@@ -1,6 +1,16 @@
 from django.urls import path
 
-from sandbox.team.views import jobs, matrix, onboard, personal_data, renew_link, sheet, testers
+from sandbox.team.views import (
+    groups,
+    jobs,
+    join,
+    matrix,
+    onboard,
+    personal_data,
+    renew_link,
+    sheet,
+    testers,
+)
 
 app_name = "team"
 
@@ -21,4 +31,12 @@ urlpatterns = [
     path("onboard/<int:pk>/retry/", onboard.batch_retry, name="retry"),
     path("onboard/<int:pk>/sheet/", sheet.batch_sheet, name="sheet"),
     path("renew/<str:token>/", renew_link.renew_confirm, name="renew"),
+    path("team/groups/", groups.group_list, name="groups"),
+    path("team/groups/<int:pk>/", groups.group_detail, name="group"),
+    path("team/groups/<int:pk>/add/", groups.group_add, name="group_add"),
+    path("team/groups/<int:pk>/remove/<int:tester_pk>/", groups.group_remove, name="group_remove"),
+    path("team/groups/<int:pk>/link/", groups.group_link, name="group_link"),
+    path("team/groups/<int:pk>/feed.json", groups.group_feed, name="group_feed"),
+    path("team/groups/<int:pk>/sheet/", groups.group_sheet, name="group_sheet"),
+    path("join/<str:secret>/", join.join_page, name="join"),
 ]

@@ -63,8 +63,10 @@ content_type_overrides:
 """
 OTHER_PHONE = "+1 415 555 2680"  # no session yet: ensure asks Kapso
 TAGS = {
+    **{op: "sessions" for op in MAY_ANSWER},
     "list_agents": "agents",
-    **{op: "sessions" for op in MAY_ANSWER if op != "list_agents"},
+    "list_groups": "groups",
+    "list_group_members": "groups",
 }
 
 
@@ -137,8 +139,10 @@ class World:
     def arguments(self, op: str) -> dict:
         if op == "ensure_session":
             return {"body": self.ensure_body()}
-        if op in ("list_sessions", "list_agents"):
+        if op in ("list_sessions", "list_agents", "list_groups"):
             return {}
+        if op == "list_group_members":
+            return {"group_id": 1}  # Alice manages no group: any id is not found
         if op == "wait_for_session":
             return {"session_id": self.session.pk, "timeout": 0.5}
         return {"session_id": self.session.pk}
@@ -249,6 +253,8 @@ def _database_down(w: World, op: str):
 
 
 def _not_found(w: World, op: str):
+    if op == "list_group_members":
+        return w.call(op, group_id=10**9)
     return w.call(op, session_id=10**9)
 
 

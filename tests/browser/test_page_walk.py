@@ -9,7 +9,11 @@ region with a visible hint. The Django admin is not the dashboard's and is left 
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import BROWSER_TEST_TIMEOUT, PHONE, log_in
@@ -78,6 +82,86 @@ def submit(page, button: str) -> None:
         page.get_by_role("button", name=button, exact=True).click()
 
 
+def submit_to_server(page, button: str) -> None:
+    """Send a form the browser would stop (allauth's stock forms validate in the browser),
+    so the server's own errors, the ones every browser can reach, are walked too."""
+    button = page.get_by_role("button", name=button, exact=True)
+    button.evaluate("el => { el.form.noValidate = true; }")
+    with page.expect_navigation():
+        button.click()
+
+
+def _invitation_page(root) -> str:
+    """A pending invitation's page, as the invited person opens it from the mail."""
+    from sandbox.accounts.models import Invitation
+
+    token = "page-walk-invitation-link-secret"
+    Invitation.objects.create(
+        email="walk@example.com",
+        invited_by=root,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    return f"/invitations/{token}/"
+
+
+# Account pages (allauth's and ours) a signed-in person reaches, beyond _every_page's.
+ACCOUNT_PAGES = {
+    "activate authenticator app": "/accounts/2fa/totp/activate/",
+    "security keys": "/accounts/2fa/webauthn/",
+    "add security key": "/accounts/2fa/webauthn/add/",
+    "third-party accounts": "/accounts/3rdparty/",
+    "sign out": "/accounts/logout/",
+}
+
+
+def _walk_signed_out(page, root, found: dict[str, list[str]]) -> None:
+    """The pages and form states of someone not signed in: reset, invitation, sign-up."""
+    page.goto("/accounts/password/reset/")
+    found["password reset"] = check(page)
+    submit_to_server(page, "Reset My Password")
+    expect(page.locator(".field-error")).to_have_count(1)
+    found["password reset with errors"] = check(page)
+    for name, url in {
+        "password reset sent": "/accounts/password/reset/done/",
+        "password reset, bad link": "/accounts/password/reset/key/1-nonsense/",
+        "sign-up closed": "/accounts/signup/",
+    }.items():
+        page.goto(url)
+        found[name] = check(page)
+    page.goto(_invitation_page(root))
+    found["invitation"] = check(page)
+    submit_to_server(page, "Create my account")
+    expect(page.locator(".field-error").first).to_be_visible()
+    found["invitation with errors"] = check(page)
+
+
+def _walk_account_forms(page, found: dict[str, list[str]]) -> None:
+    """The signed-in account pages and their forms sent empty: every error in its place.
+    Confirming the password first keeps allauth from asking again on the second-factor pages."""
+    page.goto("/accounts/reauthenticate/")
+    found["confirm password"] = check(page)
+    submit_to_server(page, "Confirm")
+    expect(page.locator(".field-error")).to_have_count(1)
+    found["confirm password with errors"] = check(page)
+    page.get_by_label("Password").fill("pw")
+    submit(page, "Confirm")
+    for name, url in ACCOUNT_PAGES.items():
+        page.goto(url)
+        found[name] = check(page)
+    for name, url, button in (
+        ("change password with errors", "/accounts/password/change/", "Change Password"),
+        ("e-mail addresses with errors", "/accounts/email/", "Add Email"),
+        ("activate authenticator app with errors", "/accounts/2fa/totp/activate/", "Activate"),
+        ("members, invite with errors", "/team/members/", "Send invitations"),
+    ):
+        page.goto(url)
+        submit_to_server(page, button)
+        expect(page.locator(".field-error").first).to_be_visible()
+        found[name] = check(page)
+
+
 def test_every_page_and_form_state_resolves_its_ids_and_fits_a_phone(open_page, kapso, root):
     found: dict[str, list[str]] = {}
     page = open_page(PHONE).page
@@ -86,6 +170,7 @@ def test_every_page_and_form_state_resolves_its_ids_and_fits_a_phone(open_page, 
     submit(page, "Log in")
     expect(page.locator(".field-error")).to_have_count(2)
     found["login with errors"] = check(page)
+    _walk_signed_out(page, root, found)
     # Kapso's agent list cannot be loaded and none is known yet: the agent id is typed
     # (logging in lands on the create form: one load, then two below).
     emulator_control(
@@ -145,6 +230,7 @@ def test_every_page_and_form_state_resolves_its_ids_and_fits_a_phone(open_page, 
     page.get_by_label("Name").fill("CI")
     submit(page, "Make token")
     found["tokens, one made"] = check(page)
+    _walk_account_forms(page, found)
 
     assert found == {name: [] for name in found}
 

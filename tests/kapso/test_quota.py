@@ -112,6 +112,19 @@ def test_background_never_touches_the_reserve(quota):
     assert quota.take(Caller("user:3", Priority.PERSON)).whose == "team"
 
 
+def test_joins_share_one_share_and_never_touch_the_reserve(clock, store):
+    joins = Caller("joins", Priority.JOIN)
+    policy = QuotaPolicy(per_minute=100, reserve=20, per_person=10, per_watcher=30, per_join=30)
+    quota = Quota(store, policy, scope="k", clock=clock)
+    assert spend(quota, joins, 30) == [None] * 30
+    denied = quota.take(joins)
+    assert (denied.whose, denied.limit) == ("join", 30)
+    wide = Quota(store, QuotaPolicy(100, 20, 10, 30, per_join=1000), scope="w", clock=clock)
+    assert len([r for r in spend(wide, joins, 100) if r is None]) == 80
+    assert wide.take(joins).whose == "team"
+    assert spend(wide, ALICE, 10) == [None] * 10  # people keep the reserve
+
+
 def test_watching_pages_leave_half_the_reserve_to_people(quota):
     pages = [Caller(f"user:{n}", Priority.WATCH) for n in range(10)]
     granted = sum(1 for page in pages for r in spend(quota, page, 30) if r is None)
@@ -177,4 +190,4 @@ def test_usage_reports_by_priority(quota):
     spend(quota, BACKGROUND, 4)
     usage = quota.usage()
     assert usage.used == 9
-    assert usage.by_priority == {"person": 2, "watch": 3, "background": 4}
+    assert usage.by_priority == {"person": 2, "watch": 3, "background": 4, "join": 0}

@@ -5,6 +5,7 @@ them up, read back with prometheus_client's own parser. Without the token: refus
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -22,6 +23,8 @@ from tests.conftest import TEST_API_KEY, emulator_control
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "scrape-token-for-the-test"
 CREATES = 6
+# What a create that worked answers: a redirect to the new session's page.
+ON_A_SESSION_PAGE = re.compile(r"302 /sessions/\d+/")
 
 
 def _env(tmp_path: Path, kapso) -> dict[str, str]:
@@ -59,23 +62,29 @@ def _manage(env: dict, *args: str) -> str:
 
 
 def _login(url: str) -> requests.Session:
+    """Through allauth's sign-in form (its field is `login`, not `username`): a refused
+    login stops here instead of bouncing the creates to the login page."""
     http = requests.Session()
     http.trust_env = False
     http.get(url + "/accounts/login/", timeout=30)
-    http.post(
+    reply = http.post(
         url + "/accounts/login/",
         data={
-            "username": "ops",
+            "login": "ops",
             "password": "ops-password-1",
             "csrfmiddlewaretoken": http.cookies["csrftoken"],
         },
         headers={"Referer": url + "/accounts/login/"},
+        allow_redirects=False,
         timeout=30,
     )
+    assert reply.status_code == 302, reply.status_code
+    assert "/accounts/login/" not in reply.headers["Location"]
     return http
 
 
-def _create(url: str, n: int) -> int:
+def _create(url: str, n: int) -> str:
+    """Where the create form sends the browser ("302 /sessions/7/" when it worked)."""
     http = _login(url)
     reply = http.post(
         url + "/",
@@ -88,7 +97,8 @@ def _create(url: str, n: int) -> int:
         allow_redirects=False,
         timeout=30,
     )
-    return reply.status_code
+    # Returned, not asserted: raised in a thread, an assertion would only be a warning.
+    return f"{reply.status_code} {reply.headers.get('Location', '')}"
 
 
 def _pids_with_kapso_calls(directory: Path) -> set[int]:
@@ -148,16 +158,19 @@ def test_two_web_workers_and_the_job_worker_add_up(tmp_path, kapso):
         with start_process(
             command, announce=GUNICORN, ready_path="/healthz", env=env, cwd=ROOT
         ) as web:
-            statuses: list[int] = []
+            landed: list[str] = []
             threads = [
-                threading.Thread(target=lambda n=n: statuses.append(_create(web.url, n)))
+                threading.Thread(target=lambda n=n: landed.append(_create(web.url, n)))
                 for n in range(CREATES)
             ]
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
-            assert statuses == [302] * CREATES
+            # Every create landed on its session's page (a failed login lands on the login page,
+            # and a failed _login in a thread appends nothing).
+            assert len(landed) == CREATES, landed
+            assert [place for place in landed if not ON_A_SESSION_PAGE.fullmatch(place)] == []
             # The job worker syncs from Kapso: list_agents and list_sessions calls.
             _manage(env, "shell", "-c", "from sandbox.team import jobs; jobs.sync_kapso()")
             deadline = time.monotonic() + 90

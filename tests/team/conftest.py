@@ -129,3 +129,19 @@ def smtp(settings) -> Iterator[_Inbox]:
     finally:
         controller.stop()
         listener.close()
+
+
+@pytest.fixture
+def open_group(charlie, agents, settings):
+    """A group with its join link on (cap 20), made by staff; no minimum fill time, so the
+    tests that are not about it need not wait."""
+    from sandbox.team.models import TesterGroup
+
+    settings.TEAM_JOIN_MIN_FILL_SECONDS = 0
+    return TesterGroup.objects.create(
+        name="Client pilot",
+        agent_ids=[agents[0].kapso_id, agents[1].kapso_id],
+        created_by=charlie,
+        join_enabled=True,
+        join_cap=20,
+    )

@@ -36,7 +36,18 @@ def test_the_erase_action_erases_everywhere(root_client, root, agents, make_test
         "/admin/team/erasurelog/",
         "/admin/team/erasedkapsosession/",
         "/admin/team/workerheartbeat/",
+        "/admin/team/testergroup/",
     ],
 )
 def test_every_team_model_has_an_admin_page(root_client, url):
     assert root_client.get(url).status_code == 200
+
+
+def test_a_group_s_admin_page_shows_members_not_the_link_secret(root_client, charlie):
+    from sandbox.team.models import TesterGroup
+
+    group = TesterGroup.objects.create(name="Pilot", agent_ids=["a"], created_by=charlie)
+    group.members.create(tester=Tester.objects.create(name="Ann", phone_number="+442079460958"))
+    page = root_client.get(f"/admin/team/testergroup/{group.pk}/change/").content.decode()
+    assert "Pilot" in page and "Group members" in page
+    assert group.join_secret not in page

@@ -32,6 +32,7 @@ def test_staff_see_each_prioritys_ceiling(client, charlie, settings):
     assert "Used this minute</dt><dd>0 of 50" in page
     assert "By people (create, renew)</dt><dd>0 (up to 50;" in page
     assert "By background work</dt><dd>0 (up to 40)" in page  # the reserve is kept for people
+    assert "By people joining a group's link</dt><dd>0 (up to 40; 30 for all joins)" in page
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -59,6 +59,9 @@ MAY_ANSWER: dict[str, tuple[str, ...]] = {
     "wait_for_session": (*EVERY_CALL, *ONE_SESSION, "session_expired"),
     # Kapso's failures are the 200's `warning` (agents.agent_choices keeps the last list).
     "list_agents": EVERY_CALL,
+    # Read-only; a group the token's owner may not see is not found (views/groups.py).
+    "list_groups": EVERY_CALL,
+    "list_group_members": (*EVERY_CALL, "not_found"),
 }
 
 

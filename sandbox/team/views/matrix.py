@@ -17,17 +17,40 @@ from django.views.decorators.http import require_GET, require_POST
 from sandbox.errors import USER_FACING_ERRORS
 from sandbox.models import Agent
 from sandbox.team import jobs, matrix, matrix_page, onboarding
-from sandbox.team.access import can_manage_team, manager_page, testers_visible_to
+from sandbox.team.access import (
+    can_manage_team,
+    groups_visible_to,
+    manager_page,
+    testers_visible_to,
+)
 from sandbox.team.forms import RenewExpiringForm
+from sandbox.team.models import TesterGroup
+
+
+def _group(request: HttpRequest) -> TesterGroup | None:
+    """`?group=<pk>`: the matrix of one tester group (its testers, its agents)."""
+    pk = request.GET.get("group", "")
+    return groups_visible_to(request.user).filter(pk=pk).first() if pk.isdigit() else None
+
+
+def _testers(request: HttpRequest, group: TesterGroup | None):
+    testers = testers_visible_to(request.user)
+    return testers if group is None else testers.filter(memberships__group=group)
+
+
+def _agents(group: TesterGroup | None):
+    agents = matrix.team_agents()
+    return agents if group is None else [a for a in agents if a.kapso_id in group.agent_ids]
 
 
 def _page(request: HttpRequest):
     """The page of testers asked for, the agents shown, and the page's rows of cells."""
     query = matrix_page.MatrixQuery.from_params(request.GET)
-    all_agents = matrix.team_agents()
+    group = _group(request)
+    all_agents = _agents(group)
     agents = matrix_page.agents_shown(query, all_agents)
     page = matrix_page.testers_page(
-        testers_visible_to(request.user),
+        _testers(request, group),
         matrix.sessions_seen_by(request.user),
         query,
         agents,
@@ -51,6 +74,8 @@ def team_matrix(request: HttpRequest) -> HttpResponse:
             "rows": matrix.matrix_for(request.user, list(page.object_list), agents),
             "manager": can_manage_team(request.user),
             "renew_form": RenewExpiringForm(),
+            "group": _group(request),
+            "groups": groups_visible_to(request.user),
         },
     )
 
@@ -61,9 +86,10 @@ def matrix_json(request: HttpRequest) -> HttpResponse:
     """The page's cells, asked for every few seconds with the tag of the last answer:
     unchanged, the answer is an empty 304."""
     query = matrix_page.MatrixQuery.from_params(request.GET)
-    agents = matrix_page.agents_shown(query, matrix.team_agents())
+    group = _group(request)
+    agents = matrix_page.agents_shown(query, _agents(group))
     testers = matrix_page.testers_on_page(
-        testers_visible_to(request.user), matrix.sessions_seen_by(request.user), query, agents
+        _testers(request, group), matrix.sessions_seen_by(request.user), query, agents
     )
     rows = matrix.matrix_for(request.user, testers, agents)
     retry_in, asked = matrix.refresh_some(request.user, rows)
@@ -109,9 +135,9 @@ def renew_expiring(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Give a number of hours from 1 to 48.")
         return redirect("team:matrix")
     hours = form.cleaned_data["hours"]
-    batch = onboarding.renew_batch_start(
-        user=request.user, hours=hours, testers=testers_visible_to(request.user)
-    )
+    # Renew-all on a group's matrix renews the group's testers only.
+    testers = _testers(request, _group(request))
+    batch = onboarding.renew_batch_start(user=request.user, hours=hours, testers=testers)
     if batch is None:
         messages.info(request, f"Nothing on the team expires in the next {hours} hours.")
         return redirect("team:matrix")

@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from sandbox.models import Agent
-from sandbox.team import jobs, onboarding, roster
+from sandbox.team import groups, jobs, onboarding, roster
 from sandbox.team.access import batches_visible_to, manager_page
 from sandbox.team.forms import OnboardForm
 from sandbox.team.matrix import team_agents
-from sandbox.team.models import OnboardingBatch, PairState, Tester
+from sandbox.team.models import OnboardingBatch, PairState, Tester, TesterGroup
 from sandbox.team.workers import worker_status
 
 FAILURES_SHOWN = 200
@@ -20,7 +20,12 @@ FAILURES_SHOWN = 200
 @manager_page("GET", "POST")
 def onboard(request: HttpRequest) -> HttpResponse:
     agents = team_agents()
-    form = OnboardForm(request.POST or None, testers=Tester.objects.all(), agents=agents)
+    form = OnboardForm(
+        request.POST or None,
+        testers=Tester.objects.all(),
+        agents=agents,
+        initial=_group_selection(request),
+    )
     report = None
     if request.method == "POST" and form.is_valid():
         testers = list(form.cleaned_data["testers"])
@@ -45,8 +50,22 @@ def onboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "team/onboard.html",
-        {"form": form, "report": report, "recent": batches_visible_to(request.user)[:10]},
+        {
+            "form": form,
+            "report": report,
+            "recent": batches_visible_to(request.user)[:10],
+            "groups": TesterGroup.objects.all(),
+        },
     )
+
+
+def _group_selection(request: HttpRequest) -> dict:
+    """`?group=<pk>`: the form comes with the group's testers and agents ticked."""
+    pk = request.GET.get("group", "")
+    group = TesterGroup.objects.filter(pk=pk).first() if pk.isdigit() else None
+    if group is None:
+        return {}
+    return {"testers": list(groups.group_testers(group)), "agents": group.agent_ids}
 
 
 def _progress(batch: OnboardingBatch) -> dict:

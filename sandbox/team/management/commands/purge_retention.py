@@ -1,4 +1,4 @@
-"""`manage.py purge_retention`: the nightly retention purge, for cron (the worker runs it too)."""
+"""`manage.py purge_retention`: the nightly retention run, for cron (the worker runs it too)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from sandbox.team import erasure
 
 
 class Command(BaseCommand):
-    help = "Delete sessions and failed attempts older than SANDBOX_RETENTION_DAYS (0: keep all)."
+    help = (
+        "Let every declared personal-data store drop what outlived its window: sessions that "
+        "ended more than SANDBOX_RETENTION_DAYS ago are blanked (0: kept), expired "
+        "idempotency records, logins and old failed attempts are deleted."
+    )
 
     def handle(self, *args, **options):
-        days = settings.SANDBOX_RETENTION_DAYS
-        if days <= 0:
-            self.stdout.write("SANDBOX_RETENTION_DAYS is 0: nothing is purged.")
-            return
-        log = erasure.purge_older_than(days=days)
-        self.stdout.write(f"Purged {log.sessions} sessions and {log.attempts} failed attempts.")
+        log = erasure.purge_retention()
+        if settings.SANDBOX_RETENTION_DAYS <= 0:
+            self.stdout.write("SANDBOX_RETENTION_DAYS is 0: sessions are kept.")
+        self.stdout.write(f"Blanked {log.sessions} sessions; retention: {log.detail}")
