@@ -39,6 +39,7 @@ test-postgres: $(STAMP) $(AXE)
 # docs/benchmark-activity.md. Never part of `make test`.
 bench: $(BENCH_STAMP)
 	bash scripts/services.sh kapso_bench
+	@bash scripts/ensure_wrk.sh
 	$(PY) -m bench.run
 	$(PY) -m bench.team
 	$(PY) -m bench.team_scale
