@@ -171,3 +171,14 @@ def test_deleting_an_account_in_the_admin_erases_it_everywhere(bulk, client, roo
     log = ErasureLog.objects.get()
     assert log.kind == ErasureLog.ACCOUNT and log.by == root
     assert client.get("/admin/").status_code == 200  # the admin is still signed in
+
+
+def test_an_admin_deleting_their_own_account_erases_it_and_logs_no_one(client, root):
+    from sandbox.team.models import ErasureLog
+
+    client.force_login(root)
+    response = client.post(f"/admin/auth/user/{root.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(root).objects.filter(pk=root.pk).exists()
+    assert ErasureLog.objects.get().by is None  # their row is gone with them
+    assert client.get("/admin/").status_code == 302  # signed out
