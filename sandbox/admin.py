@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html
 
+from sandbox import privacy
 from sandbox.admin_actions import export_csv, refresh_from_kapso
 from sandbox.history import filter_by_status, status_choices
 from sandbox.models import KAPSO_SESSION_FIELDS, Agent, FailedSessionAttempt, SandboxSession
@@ -134,3 +137,35 @@ class FailedSessionAttemptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class ErasingUserAdmin(UserAdmin):
+    """Deleting an account (one, or "Delete selected") is an erasure: a bare row delete
+    would leave invitations to their address, the admin's history naming them, a linked
+    tester. The row goes last, inside `privacy.erase`."""
+
+    def delete_model(self, request, obj) -> None:
+        privacy.erase(privacy.Person(user_ids={obj.pk}), by=request.user, door=ADMIN_DELETE)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            privacy.erase(privacy.Person(user_ids={user.pk}), by=request.user, door=ADMIN_DELETE)
+
+    def get_deleted_objects(self, objs, request):
+        # Erasing an account takes its API tokens (which the token admin never deletes: they
+        # are revoked there) and the rest of what names it: the one permission it needs is
+        # deleting users, checked before this.
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def log_deletions(self, request, queryset) -> None:
+        """The erasure log records it, without the user name a LogEntry would keep."""
+
+    def response_delete(self, request, obj_display, obj_id):
+        # Django's message would repeat the user name into the next page's cookie.
+        return super().response_delete(request, f"#{obj_id} (erased everywhere)", obj_id)
+
+
+ADMIN_DELETE = "the admin's delete"
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), ErasingUserAdmin)

@@ -146,3 +146,39 @@ def test_lapsed_sessions_show_and_filter_as_expired(kapso, admin_client_, alice)
     assert "Expired" in expired.content.decode()
     pending = admin_client_.get(url, {"status": "pending_activation"})
     assert [s.phone_number for s in pending.context["cl"].result_list] == ["+14155552672"]
+
+
+# Deleting an account in the admin (issue 21): one, or "Delete selected", is an erasure.
+@pytest.mark.parametrize("bulk", [False, True], ids=["delete", "delete selected"])
+def test_deleting_an_account_in_the_admin_erases_it_everywhere(bulk, client, root):
+    from sandbox.team.models import ErasureLog
+    from tests.privacy import audit
+
+    seeded = audit.seed_account(root)
+    assert audit.database_hits(seeded.needles)  # the seed named them (else proves nothing)
+    client.force_login(root)
+    if bulk:
+        response = client.post(
+            "/admin/auth/user/",
+            {"action": "delete_selected", "_selected_action": [seeded.pk], "post": "yes"},
+        )
+    else:
+        response = client.post(f"/admin/auth/user/{seeded.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302, response.content[:500]
+
+    # No LogEntry repeats the name, no flash message in the admin's session carries it.
+    assert audit.account_leftovers(seeded) == []
+    log = ErasureLog.objects.get()
+    assert log.kind == ErasureLog.ACCOUNT and log.by == root
+    assert client.get("/admin/").status_code == 200  # the admin is still signed in
+
+
+def test_an_admin_deleting_their_own_account_erases_it_and_logs_no_one(client, root):
+    from sandbox.team.models import ErasureLog
+
+    client.force_login(root)
+    response = client.post(f"/admin/auth/user/{root.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(root).objects.filter(pk=root.pk).exists()
+    assert ErasureLog.objects.get().by is None  # their row is gone with them
+    assert client.get("/admin/").status_code == 302  # signed out

@@ -3,7 +3,7 @@
 `account_personal_data_erase(user)` is the one call the personal-data erasure service makes
 for an account: it signs the person out everywhere and deletes every allauth row that names
 them, and the invitations sent to their addresses. The `auth_user` row itself (username,
-e-mail, names) is the caller's to delete or blank, with the rest of the account.
+e-mail, names) goes after, with the rest of the account (sandbox/privacy/'s accounts store).
 `stale_invitations_purge()` deletes invitations nobody can use any more (a nightly job's).
 """
 

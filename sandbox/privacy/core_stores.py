@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import reduce
+from importlib import import_module
 from operator import or_
 from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
@@ -51,6 +53,34 @@ def find_sessions(person: Person) -> None:
     for pk, kapso_id in rows:
         person.session_ids.add(pk)
         person.kapso_ids.add(kapso_id)
+
+
+def find_accounts(person: Person) -> None:
+    """Resolver: the accounts asked for, with the user name, names and address of each, so
+    every other store (the admin's history, invitations, a tester) is searched for them."""
+    for user in get_user_model().objects.filter(pk__in=person.user_ids):
+        person.names |= {
+            name
+            for name in (user.username, user.first_name, user.last_name, user.get_full_name())
+            if name
+        }
+        if user.email:
+            person.emails.add(user.email)
+
+
+def erase_accounts(person: Person) -> int:
+    """Last of all: every browser signed in as them is signed out, then the row goes (their
+    API tokens, e-mail addresses and second factors cascade with it)."""
+    if not person.user_ids:
+        return 0
+    ids = {str(pk) for pk in person.user_ids}
+    # Through the configured store: a cached copy of a login must not outlive the row.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for login in Session.objects.iterator(chunk_size=CHUNK):
+        if login.get_decoded().get("_auth_user_id") in ids:
+            store(session_key=login.session_key).delete()
+    deleted = get_user_model().objects.filter(pk__in=person.user_ids).delete()[1]
+    return deleted.get(get_user_model()._meta.label, 0)
 
 
 def erase_sessions(person: Person) -> int:

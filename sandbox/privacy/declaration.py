@@ -102,8 +102,12 @@ STORES = (
         name="accounts",
         columns=tuple(f"auth.User.{c}" for c in ("username", "first_name", "last_name", "email")),
         holds="teammates' user names, names and e-mail addresses",
-        erased="not by erasing a phone or tester: an account is deleted in the admin",
-        kept="until the account is deleted",
+        erased="erasing the account (the admin's delete, `manage.py erase_account`): "
+        "its logins end, the row goes with its API tokens, and every store is searched "
+        "for its user name, names and addresses; erasing a phone or tester keeps it",
+        kept="until the account is erased",
+        erase=core.erase_accounts,
+        order=99,
     ),
     Store(
         name="logins",
@@ -169,3 +173,4 @@ def declare() -> None:
     for column, reason in EXEMPT.items():
         exempt(column, reason)
     register_resolver(core.find_sessions)
+    register_resolver(core.find_accounts)

@@ -3,7 +3,8 @@ every declared store in one transaction, and the phone's keyed hash is remembere
 sync, refresh, retried job or replay brings Kapso's older copy back.
 
 Every door calls this: the tester page and the admin (through sandbox.team.erasure), the
-`erase_phone` command, and later doors through the registry. Kapso keeps its own copy of
+`erase_phone` command, and for an account (`Person(user_ids=...)`) the admin's User delete
+and the `erase_account` command. Kapso keeps its own copy of
 the sessions; only Kapso's dashboard deletes it.
 """
 

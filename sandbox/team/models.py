@@ -174,11 +174,13 @@ class ErasureLog(models.Model):
 
     TESTER = "tester"
     PHONE = "phone"
+    ACCOUNT = "account"
     RETENTION = "retention"
     EXPORT = "export"
     KINDS = [
         (TESTER, "tester erased"),
         (PHONE, "phone number erased"),
+        (ACCOUNT, "account erased"),
         (RETENTION, "retention purge"),
         (EXPORT, "data downloaded"),
     ]

@@ -26,8 +26,10 @@ CHUNK = 500
 
 def find_testers(person: privacy.Person) -> None:
     """Resolver: the tester with the phone, or the tester asked for, and their details."""
+    by_phone = Q(phone_number=person.phone) if person.phone else Q(pk=None)
+    # An erased account takes the tester it is linked to: the same person.
     rows = Tester.objects.filter(
-        Q(pk__in=person.tester_ids) | (Q(phone_number=person.phone) if person.phone else Q(pk=None))
+        Q(pk__in=person.tester_ids) | by_phone | Q(account__in=person.user_ids)
     )
     for tester in rows:
         person.tester_ids.add(tester.pk)
@@ -108,13 +110,19 @@ def record(*, kind: str, person: privacy.Person, counts: dict[str, int], by, doo
     sessions = counts.get("sandbox sessions", 0)
     attempts = counts.get("failed attempts", 0)
     who = f"Tester #{', #'.join(map(str, sorted(person.tester_ids)))}" if person.tester_ids else ""
+    if person.user_ids:
+        who = f"Account #{', #'.join(map(str, sorted(person.user_ids)))}" + (who and f" ({who})")
     detail = {
         "erasure": f"{who or 'A phone number'} erased through {door}. {privacy.KAPSO_KEEPS_A_COPY}",
         "export": f"Data of {who or 'a phone number'} downloaded through {door}.",
         "retention": ", ".join(f"{name}: {n}" for name, n in counts.items() if n)
         or "Nothing to purge.",
     }[kind]
-    log_kind = {"erasure": ErasureLog.TESTER if who else ErasureLog.PHONE}.get(kind, kind)
+    erased = ErasureLog.TESTER if person.tester_ids else ErasureLog.PHONE
+    erased = ErasureLog.ACCOUNT if person.user_ids else erased
+    log_kind = {"erasure": erased}.get(kind, kind)
+    if by is not None and by.pk in person.user_ids:
+        by = None  # an account erasing itself: its row is gone
     return ErasureLog.objects.create(
         kind=log_kind, by=by, sessions=sessions, attempts=attempts, detail=detail
     )

@@ -112,3 +112,82 @@ def development_server() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# An account to erase (issue 21): every store the account doors write its person into.
+USERNAME = "wendy.erasable"
+FIRST, LAST = "Wendolyn", "Erasewell"
+USER_EMAIL = "wendy.erase@example.com"
+PASSWORD = "wendy-password-1"
+
+
+@dataclass
+class SeededAccount:
+    pk: int
+    browsers: list  # test clients signed in as them
+    api_secret: str
+    needles: dict[str, str]
+
+
+def seed_account(root) -> SeededAccount:
+    """The account signed in twice (the sign-in form, a forced login), with an API token, a
+    verified address, an invitation it accepted and one to its address, a tester linked to
+    it, and the admin's history naming it."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.test import Client
+    from django.utils import timezone
+
+    from sandbox.accounts.models import Invitation
+    from sandbox.team.models import Tester
+    from tests.api.conftest import make_token
+
+    user = get_user_model().objects.create_user(
+        USERNAME, USER_EMAIL, PASSWORD, first_name=FIRST, last_name=LAST
+    )
+    EmailAddress.objects.create(user=user, email=USER_EMAIL, verified=True, primary=True)
+    later = timezone.now() + timezone.timedelta(days=7)
+    Invitation.objects.create(
+        email=USER_EMAIL, token_hash="used", expires_at=later, accepted_by=user, invited_by=root
+    )
+    Invitation.objects.create(email=USER_EMAIL.upper(), token_hash="again", expires_at=later)
+    Tester.objects.create(name=f"{FIRST} {LAST}", phone_number="+447700900321", account=user)
+    LogEntry.objects.create(
+        user=root,
+        content_type=ContentType.objects.get_for_model(user),
+        object_id=str(user.pk),
+        object_repr=USERNAME,
+        action_flag=CHANGE,
+        change_message=f"Changed email to {USER_EMAIL}.",
+    )
+    form, forced = Client(), Client()
+    form.post("/accounts/login/", {"login": USERNAME, "password": PASSWORD})
+    forced.force_login(user)
+    needles = {USERNAME: "user name", FIRST: "first name", LAST: "last name"}
+    needles |= {USER_EMAIL: "e-mail"}
+    return SeededAccount(user.pk, [form, forced], make_token(user), needles)
+
+
+def account_leftovers(seeded: SeededAccount) -> list[str]:
+    """What is left of the account: cells naming it, its tokens, its signed-in browsers."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+
+    from sandbox.api.models import ApiToken
+    from tests.api.conftest import Api
+
+    left = database_hits(seeded.needles)
+    if get_user_model().objects.filter(pk=seeded.pk).exists():
+        left.append(f"auth_user: #{seeded.pk}")
+    tokens = ApiToken.objects.filter(user_id=seeded.pk, revoked_at__isnull=True)
+    left += [f"api token: #{pk}" for pk in tokens.values_list("pk", flat=True)]
+    if Api(seeded.api_secret).get("/api/v1/sessions").status_code != 401:
+        left.append("api token: still answered")
+    logins = [s.get_decoded().get("_auth_user_id") for s in Session.objects.all()]
+    left += ["django_session: a login of theirs"] * logins.count(str(seeded.pk))
+    for n, browser in enumerate(seeded.browsers):
+        if browser.get("/").status_code == 200:
+            left.append(f"browser {n}: still signed in")
+    return left
