@@ -2,6 +2,12 @@
 
 Off (404, as if absent) when neither METRICS_BEARER_TOKEN nor METRICS_ALLOWED_ADDRESSES
 is set: figures about the team's use are not public by default.
+
+An address lets a scrape in only when it came straight to the dashboard. Behind a reverse
+proxy every request arrives from the proxy's address (often 127.0.0.1), so a request that
+names a forwarded client (X-Forwarded-For, X-Real-IP, Forwarded, or CLIENT_IP_HEADER) is
+never let in by address: it needs the token. A client that sends such a header itself is
+refused the same way, which fails closed.
 """
 
 from __future__ import annotations
@@ -24,7 +30,17 @@ def allowed(request) -> bool:
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer "):
         return hmac.compare_digest(header[7:].strip().encode(), token.encode())
+    if _forwarded(request):
+        return False
     return _address_allowed(request.META.get("REMOTE_ADDR", ""))
+
+
+FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED")
+
+
+def _forwarded(request) -> bool:
+    names = (*FORWARDING_HEADERS, settings.CLIENT_IP_HEADER)
+    return any(name and request.META.get(name) for name in names)
 
 
 def _address_allowed(address: str) -> bool:

@@ -35,3 +35,23 @@ def test_addresses_and_networks_v4_and_v6(settings):
     assert access.allowed(_request("::1"))
     assert not access.allowed(_request("11.0.0.1"))
     assert not access.allowed(_request("not an address"))
+
+
+def test_an_address_counts_only_for_a_request_that_came_straight(settings):
+    """Behind a proxy every request comes from the proxy's own address: an allow-list
+    naming 127.0.0.1 must not open /metrics to whoever the proxy forwards."""
+    settings.METRICS_BEARER_TOKEN = ""
+    settings.METRICS_ALLOWED_ADDRESSES = ["127.0.0.1"]
+    settings.CLIENT_IP_HEADER = "HTTP_X_CLIENT"
+    assert access.allowed(_request("127.0.0.1"))
+    for header in ("HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_FORWARDED", "HTTP_X_CLIENT"):
+        forwarded = _request("127.0.0.1")
+        forwarded.META[header] = "198.51.100.7"
+        assert not access.allowed(forwarded), header
+
+
+def test_a_forwarded_request_still_gets_in_with_the_token(settings):
+    settings.METRICS_BEARER_TOKEN, settings.METRICS_ALLOWED_ADDRESSES = "t0ken", ["127.0.0.1"]
+    forwarded = _request("127.0.0.1", header="Bearer t0ken")
+    forwarded.META["HTTP_X_FORWARDED_FOR"] = "198.51.100.7"
+    assert access.allowed(forwarded)
