@@ -38,6 +38,9 @@ _QUERY_VALUE = re.compile(r"([?&][^=&\s\"']+=)([^&\s\"']*)")
 # A phone number written out: + or 00 or %2B, then digits with the usual separators.
 _PHONE = re.compile(r"(?:\+|%2B|\b00)\d(?:[\d\s().-]|%20|\+){6,}\d", re.IGNORECASE)
 _DIGITS_IN_VALUE = 7
+# Links that work for whoever holds them (a group's join link, a reminder's renew link, a
+# share link): their secret part is as good as a password, so it is never written either.
+_CAPABILITY_PATH = re.compile(r"(/(?:join|renew|share)/)([^/?#\s\"']+)")
 
 
 def _looks_personal(value: str) -> bool:
@@ -55,11 +58,13 @@ def _looks_personal(value: str) -> bool:
 
 
 def redact_personal(text: str) -> str:
-    """`text` without phone numbers or e-mail addresses (query values, written out)."""
+    """`text` without phone numbers or e-mail addresses (query values, written out), nor
+    the secret part of a join, renew or share link."""
     text = _QUERY_VALUE.sub(
         lambda m: m.group(1) + (REDACTED if _looks_personal(m.group(2)) else m.group(2)), text
     )
     text = _EMAIL.sub(REDACTED, text)
+    text = _CAPABILITY_PATH.sub(lambda m: m.group(1) + REDACTED, text)
     return _PHONE.sub(REDACTED, text)
 
 

@@ -144,6 +144,20 @@ def test_phone_numbers_and_email_addresses_are_redacted(line):
         assert leak not in redacted
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/join/kJ3x9QpZr2Ls/", "/renew/AbC.def-123:xyz/", "/share/q8Zt0Lm4Yp/?x=1"],
+)
+def test_the_secret_of_a_join_renew_or_share_link_is_not_written(path):
+    from sandbox.web.log_filters import REDACTED, redact_personal
+
+    secret = path.split("/")[2]
+    line = f"Bad Request: {path}"
+    redacted = redact_personal(line)
+    assert secret not in redacted and REDACTED in redacted
+    assert redacted.startswith("Bad Request: /" + path.split("/")[1] + "/")
+
+
 def test_what_is_not_personal_is_left_alone():
     from sandbox.web.log_filters import redact_personal
 
