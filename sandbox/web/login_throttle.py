@@ -9,16 +9,19 @@ for passwords (sandbox/accounts/adapter.py) and still guards second-factor codes
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import unicodedata
 
 from allauth.account.forms import LoginForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest
 
 from sandbox.counters import count_up
+from sandbox.privacy.keys import keyed_hash
 
 
 def client_address(request: HttpRequest) -> str:
@@ -31,8 +34,25 @@ def client_address(request: HttpRequest) -> str:
 
 def _key(kind: str, value: str) -> str:
     # Django compares usernames after NFKC: a fullwidth "alice" must count against "alice".
+    # Keyed: what is typed here is often an e-mail address (personal data, kept in the cache).
     folded = unicodedata.normalize("NFKC", value).strip().casefold()
-    return f"login-attempts:{kind}:{hashlib.sha256(folded.encode()).hexdigest()}"
+    return f"login-attempts:{kind}:{keyed_hash('login-attempts', kind, folded)}"
+
+
+def account_name(typed: str) -> str:
+    """One name per account, whichever of its names was typed: allauth signs in by user name
+    or by any of the account's e-mail addresses, and a count per typed text would give a
+    guesser five tries per name. Text that names no one account is counted as typed."""
+    folded = unicodedata.normalize("NFKC", typed).strip()
+    if not folded:
+        return typed
+    users = get_user_model().objects.filter(
+        Q(username__iexact=folded)
+        | Q(email__iexact=folded)
+        | Q(pk__in=EmailAddress.objects.filter(email__iexact=folded).values("user_id"))
+    )
+    found = list(users.values_list("pk", flat=True)[:2])
+    return f"account #{found[0]}" if len(found) == 1 else typed
 
 
 def _unbump(key: str) -> None:
@@ -48,7 +68,8 @@ class ThrottledLoginMixin:
     def clean(self):
         username = self.data.get(self.login_field, "")
         address = client_address(self.request) if self.request else "unknown"
-        account_key, address_key = _key("account", username), _key("address", address)
+        account_key = _key("account", account_name(username))
+        address_key = _key("address", address)
         minutes = max(1, settings.LOGIN_THROTTLE_WINDOW // 60)
         # Counted before the password is checked, so parallel guesses cannot all slip in
         # under the limit; a success takes its count back.

@@ -34,6 +34,28 @@ def test_lookalike_usernames_count_against_the_same_account(client, alice):
     assert "Too many failed logins for this account" in refused.content.decode()
 
 
+def test_every_name_of_an_account_counts_against_the_same_account(client, alice):
+    """allauth signs in by user name or e-mail address: five tries in all, not five each."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=alice, email="a.smith@example.org", verified=True)
+    for name in ("alice", "ALICE@example.com", "alice", "a.smith@example.org", "alice"):
+        login(client, name, "wrong")
+    for name in ("alice@example.com", "a.smith@example.org", "alice"):
+        refused = login(client, name, "alice-password-1")
+        assert "Too many failed logins for this account" in refused.content.decode(), name
+
+
+def test_the_counter_keys_hold_no_plain_digest_of_what_was_typed():
+    import hashlib
+
+    from sandbox.web.login_throttle import _key
+
+    key = _key("account", "ann@example.com")
+    assert hashlib.sha256(b"ann@example.com").hexdigest() not in key
+    assert "ann" not in key
+
+
 def test_parallel_guesses_cannot_slip_under_the_limit(alice):
     barrier = threading.Barrier(12)
     pages: list[str] = []
