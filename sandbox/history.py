@@ -10,7 +10,6 @@ cached at all (settings.HISTORY_FIGURES_CACHED).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from sandbox.access import sessions_visible_to
 from sandbox.counters import count_up
@@ -120,6 +120,16 @@ def on_session_written(sender, **kwargs) -> None:
     transaction.on_commit(bump)
 
 
+def cache_key(name: str, parts: tuple, version: int) -> str:
+    """Keyed: the parts hold the typed phone filter, and an unkeyed digest of a phone number
+    is as good as the number to anyone who can list the cache's keys. Under the privacy key
+    (`PRIVACY_HASH_KEY`, else SECRET_KEY), but not through `sandbox.privacy.keys`: the privacy
+    package imports this module (erasure bumps the version), and packages import no circle."""
+    secret = settings.PRIVACY_HASH_KEY or settings.SECRET_KEY
+    digest = salted_hmac(__name__, repr((version, parts)), secret=secret, algorithm="sha256")
+    return f"sandbox:history:{name}:{digest.hexdigest()[:32]}"
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     """`compute()`, remembered until sessions change; only a speed-up, so a cache outage
     costs the computation, never the page."""
@@ -127,8 +137,7 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
         return compute()  # another process's write would not reach this process's cache
     try:
         version = cache.get(VERSION_KEY, 0)
-        digest = hashlib.sha256(repr((version, parts)).encode()).hexdigest()[:32]
-        return cache.get_or_set(f"sandbox:history:{name}:{digest}", compute, TTL_SECONDS)
+        return cache.get_or_set(cache_key(name, parts, version), compute, TTL_SECONDS)
     except Exception:  # any cache failure: compute it here (logged, never shown)
         logger.warning("history cache unreachable: computing %s", name, exc_info=True)
         return compute()

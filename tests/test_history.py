@@ -191,3 +191,21 @@ def test_with_a_per_process_cache_the_count_sees_another_processs_write(charlie,
         timeout=60,
     )
     assert history.history_count(charlie, sessions, ("", "", "")) == 2
+
+
+def test_a_typed_phone_reaches_the_cache_key_only_through_the_privacy_key(shared_cache, settings):
+    """An unkeyed SHA-256 of a phone number is as good as the number: the key is keyed."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    parts = ("all", 0, "", "+14155552671")
+    version = cache.get(history.VERSION_KEY, 0)
+    unkeyed = hashlib.sha256(repr((version, parts)).encode()).hexdigest()[:32]
+    settings.PRIVACY_HASH_KEY = "first key"
+    history.cached("count", parts, lambda: 7)
+    assert cache.get(f"sandbox:history:count:{unkeyed}") is None
+    first = history.cache_key("count", parts, version)
+    assert cache.get(first) == 7 and unkeyed not in first
+    settings.PRIVACY_HASH_KEY = "second key"
+    assert history.cache_key("count", parts, version) != first

@@ -18,7 +18,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from sandbox.models import FailedSessionAttempt, IdempotencyRecord, PairClaim, SandboxSession
@@ -37,12 +37,24 @@ BLANK_SESSION = {
 }
 
 
-def mentions(person: Person, *columns: str) -> Q:
-    """Rows whose text in any of `columns` contains any written form of the person."""
+def mentions(model: type[Model], person: Person, *columns: str) -> Q:
+    """Rows of `model` whose text in any of `columns` holds a written form of the person.
+
+    The database narrows by substring; Python then keeps a row only if a name is there as a
+    whole word (`Person.mentioned_in`): 'Ann' must not find Joanne's rows, nor 'admin' the
+    whole admin log. Acting on the kept pks keeps the erasure and the export in step."""
     needles = person.needles()
     if not needles:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{c}__icontains": n}) for c in columns for n in needles))
+    near = reduce(or_, (Q(**{f"{c}__icontains": n}) for c in columns for n in needles))
+    rows = model.objects.filter(near).values_list("pk", *columns)
+    return Q(
+        pk__in=[
+            pk
+            for pk, *texts in rows.iterator(chunk_size=CHUNK)
+            if any(person.mentioned_in(text) for text in texts)
+        ]
+    )
 
 
 def find_sessions(person: Person) -> None:
@@ -88,7 +100,7 @@ def erase_sessions(person: Person) -> int:
     mine = SandboxSession.objects.filter(pk__in=person.session_ids)
     count = mine.update(**BLANK_SESSION, erased_at=now, updated_at=now)
     # Another session's error that quotes the phone (Kapso quoting what was sent).
-    quoting = SandboxSession.objects.filter(mentions(person, "last_sync_error"))
+    quoting = SandboxSession.objects.filter(mentions(SandboxSession, person, "last_sync_error"))
     quoting.update(last_sync_error=ERASED, updated_at=now)
     return count
 
@@ -97,7 +109,9 @@ def erase_attempts(person: Person) -> int:
     rows = FailedSessionAttempt.objects.filter(
         Q(phone_number=person.phone) if person.phone else Q(pk__in=[])
     )
-    rows = rows | FailedSessionAttempt.objects.filter(mentions(person, "error_message"))
+    rows = rows | FailedSessionAttempt.objects.filter(
+        mentions(FailedSessionAttempt, person, "error_message")
+    )
     return rows.update(phone_number="", error_message=ERASED)
 
 
@@ -105,7 +119,7 @@ def erase_idempotency(person: Person) -> int:
     """Records hold only keyed hashes. An API record of an erased session stays until it
     expires, so a replayed request gets the blanked session instead of making a new one;
     the form's (30 s) go, so adding the person again at once works as for anyone."""
-    quoting = IdempotencyRecord.objects.filter(mentions(person, "error_message"))
+    quoting = IdempotencyRecord.objects.filter(mentions(IdempotencyRecord, person, "error_message"))
     count = quoting.update(error_message=ERASED)
     mine = IdempotencyRecord.objects.filter(session__in=person.session_ids, scope="form")
     return count + mine.delete()[0]
@@ -126,7 +140,7 @@ def export_pair_claims(person: Person) -> list[dict[str, Any]]:
 def erase_admin_history(person: Person) -> int:
     """The admin's history names objects ("Ann (+44…)") and may quote typed values."""
     session_type = ContentType.objects.get_for_model(SandboxSession)
-    rows = LogEntry.objects.filter(mentions(person, "object_repr", "change_message"))
+    rows = LogEntry.objects.filter(mentions(LogEntry, person, "object_repr", "change_message"))
     rows = rows | LogEntry.objects.filter(
         content_type=session_type, object_id__in=[str(pk) for pk in person.session_ids]
     )
@@ -146,7 +160,7 @@ def export_attempts(person: Person) -> list[dict[str, Any]]:
 
 
 def export_admin_history(person: Person) -> list[dict[str, Any]]:
-    rows = LogEntry.objects.filter(mentions(person, "object_repr", "change_message"))
+    rows = LogEntry.objects.filter(mentions(LogEntry, person, "object_repr", "change_message"))
     return list(rows.values("action_time", "object_repr", "change_message"))
 
 

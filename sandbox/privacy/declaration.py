@@ -7,6 +7,8 @@ column of every installed app and fails on one that is neither declared nor exem
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from sandbox import qr
 from sandbox.privacy import core_stores as core
 from sandbox.privacy.core_stores import BLANK_SESSION
@@ -18,8 +20,12 @@ DAYS = "SANDBOX_RETENTION_DAYS"
 
 
 def forget_qr_codes(person) -> int:
-    """The kept QR codes of the person's sessions (sandbox/qr.py): deleted now."""
-    qr.forget_kept_qr_svgs(person.session_ids)
+    """The kept QR codes of the person's sessions (sandbox/qr.py): deleted now, and again
+    once the erasure commits: a page shown in between read the session before it was blanked
+    and may have kept its code again."""
+    ids = set(person.session_ids)
+    qr.forget_kept_qr_svgs(ids)
+    transaction.on_commit(lambda: qr.forget_kept_qr_svgs(ids))
     return len(person.session_ids)
 
 

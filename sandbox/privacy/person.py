@@ -8,6 +8,7 @@ store is touched, so every store sees the same whole person.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
@@ -33,6 +34,17 @@ class Person:
         found = self.phone_forms() | {e.lower() for e in self.emails if e} | self.emails
         found |= {name for name in self.names if len(name) >= 3}
         return {needle for needle in found if needle}
+
+    def mentioned_in(self, text: str | None) -> bool:
+        """Whether `text` holds a written form of the person: a phone or an address anywhere,
+        a name only as a whole word, so erasing 'Ann' never touches Joanne or an 'admin'."""
+        if not text:
+            return False
+        lowered = text.lower()
+        names = {name for name in self.names if len(name) >= 3}
+        if any(n.lower() in lowered for n in self.needles() - names):
+            return True
+        return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.I) for n in names)
 
 
 def phone_forms(e164: str) -> set[str]:

@@ -91,7 +91,7 @@ def erase_pair_errors(person: privacy.Person) -> int:
     rows = OnboardingPair.objects.filter(
         Q(tester__in=person.tester_ids) | Q(session__in=person.session_ids)
     ).exclude(error="")
-    rows = rows | OnboardingPair.objects.filter(mentions(person, "error"))
+    rows = rows | OnboardingPair.objects.filter(mentions(OnboardingPair, person, "error"))
     return rows.update(error=ERASED)
 
 

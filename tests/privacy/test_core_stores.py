@@ -50,3 +50,32 @@ def test_retention_blanks_only_what_ended_before_the_window(settings):
     assert SandboxSession.objects.get(pk=young.pk).phone_number == "+14155552602"
     settings.SANDBOX_RETENTION_DAYS = 0
     assert core_stores.retain_sessions(now + timedelta(days=999)) == 0
+
+
+def _history(text: str, message: str = ""):
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="reviewer")
+    return LogEntry.objects.create(
+        user=user, object_repr=text, change_message=message, action_flag=ADDITION
+    )
+
+
+def test_a_name_is_found_only_as_a_whole_word_never_inside_another_name():
+    from django.contrib.admin.models import LogEntry
+
+    anns = _history("Ann (+447911123456)")
+    said = _history("Tester", "Changed name: ann smith")
+    joannes = _history("Joanne (+447700900111)")
+    log = _history("Logged in", "administrator changed settings")
+    other = _session("other", "+14155552671", last_sync_error="Kapso: Joanne not reachable")
+    ann = Person(names={"Ann", "admin"})
+    exported = {row["object_repr"] for row in core_stores.export_admin_history(ann)}
+    assert exported == {"Ann (+447911123456)", "Tester"}
+    assert core_stores.erase_admin_history(ann) == 2
+    assert core_stores.erase_sessions(ann) == 0
+    left = set(LogEntry.objects.values_list("pk", flat=True))
+    assert left == {joannes.pk, log.pk} and not {anns.pk, said.pk} & left
+    other.refresh_from_db()
+    assert other.last_sync_error == "Kapso: Joanne not reachable"

@@ -4,6 +4,7 @@ reason, third-party tables (auth.User, admin LogEntry, django_session) included.
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 from django.db import models
 
@@ -66,3 +67,22 @@ def test_every_store_says_what_it_holds_how_it_is_erased_and_how_long_it_is_kept
     assert expected <= names
     for store in privacy.stores():
         assert store.holds and store.erased and store.kept, store.name
+
+
+@pytest.mark.django_db
+def test_an_erased_sessions_qr_code_is_forgotten_again_once_the_erasure_commits(
+    django_capture_on_commit_callbacks,
+):
+    """A page load between the delete and the commit can keep the code again: it goes then."""
+    from django.core.cache import cache
+
+    from sandbox import qr
+    from sandbox.privacy import declaration
+
+    key = f"{qr.KEPT_PREFIX}4242"
+    cache.set(key, ("digest", "<svg/>"))
+    with django_capture_on_commit_callbacks(execute=True):
+        declaration.forget_qr_codes(privacy.Person(session_ids={4242}))
+        assert cache.get(key) is None  # forgotten at once as well
+        cache.set(key, ("digest", "<svg/>"))  # a page shown before the erasure commits
+    assert cache.get(key) is None

@@ -27,3 +27,13 @@ def test_needles_hold_the_name_and_e_mail_but_not_what_is_too_short_to_mean_anyt
     assert {"Ann Example", "Ann@Example.com", "ann@example.com", "+14155552671"} <= needles
     assert "Al" not in needles
     assert Person().needles() == set()
+
+
+def test_a_name_is_mentioned_only_as_a_whole_word_a_phone_anywhere():
+    from sandbox.privacy.person import Person
+
+    ann = Person(phone="+447911123456", names={"Ann"})
+    assert ann.mentioned_in("Changed: ANN (+1 415)") and ann.mentioned_in("ann-marie? no: Ann.")
+    assert ann.mentioned_in("sent to 447911123456x")
+    assert not ann.mentioned_in("Joanne (+447700900111)") and not ann.mentioned_in("Annabel")
+    assert not ann.mentioned_in(None)
