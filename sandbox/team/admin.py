@@ -132,4 +132,13 @@ class TesterGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "join_enabled", "joined_count", "join_cap", "join_ends_at"]
     # The link's secret is shown on the group's page to those who share it, not here.
     exclude = ["join_secret"]
+    # Kept by the join link's conditional UPDATE: an edit here would break the cap.
+    readonly_fields = ["joined_count"]
     inlines = [GroupMemberInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Only what was edited: the row as loaded would undo joins or a rotation since.
+        obj.save(update_fields=form.changed_data)
+        return None

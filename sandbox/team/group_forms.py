@@ -67,6 +67,14 @@ class JoinLinkForm(forms.ModelForm):
         }
         widgets = {"join_ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
+    def save(self, commit: bool = True) -> TesterGroup:
+        """Write only the link's settings: joined_count and join_secret, as loaded, would
+        undo joins and a rotation that landed since (cap overshoot, old link back)."""
+        group = super().save(commit=False)
+        if commit:
+            group.save(update_fields=self._meta.fields)
+        return group
+
     def clean_join_calling_codes(self):
         text = self.cleaned_data["join_calling_codes"]
         try:

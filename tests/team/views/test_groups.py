@@ -146,3 +146,33 @@ def test_renew_all_on_the_group_s_matrix_renews_only_the_group(
     manager_client.post(f"/team/renew-expiring/?group={open_group.pk}", {"hours": 4})
     renew = OnboardingBatch.objects.get(kind=OnboardingBatch.RENEW)
     assert [pair.tester for pair in renew.pairs.all()] == [inside]
+
+
+def test_saving_link_settings_keeps_joins_and_a_rotation_that_land_meanwhile(
+    manager_client, open_group
+):
+    """A join (joined_count) or a rotation (join_secret) landing between the page's load of
+    the group and its save must survive: the settings form writes only its own fields."""
+    from django.db.models import F
+    from django.db.models.signals import pre_save
+
+    manager_client.get(f"/team/groups/{open_group.pk}/")
+    rotated = "rotated-meanwhile"
+
+    def meanwhile(sender, instance, **kwargs):  # after the view loaded the row, before it writes
+        TesterGroup.objects.filter(pk=instance.pk).update(
+            joined_count=F("joined_count") + 3, join_secret=rotated
+        )
+
+    pre_save.connect(meanwhile, sender=TesterGroup)
+    try:
+        response = manager_client.post(
+            f"/team/groups/{open_group.pk}/link/",
+            {"join_enabled": "on", "join_cap": "7", "join_calling_codes": ""},
+        )
+    finally:
+        pre_save.disconnect(meanwhile, sender=TesterGroup)
+    assert response.status_code == 302
+    open_group.refresh_from_db()
+    assert open_group.join_cap == 7
+    assert (open_group.joined_count, open_group.join_secret) == (3, rotated)

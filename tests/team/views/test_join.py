@@ -69,6 +69,19 @@ def test_a_member_joining_again_sees_exactly_the_page_a_new_joiner_sees(open_gro
     assert GroupMember.objects.count() == 1
 
 
+def test_a_member_whose_session_is_still_pending_looks_like_a_new_joiner(open_group):
+    """The member's live session is reused: an answer showing its (older) expiry next to a
+    new joiner's fresh one would tell whoever types a number that it already joined."""
+    first = post(Client(), open_group).content
+    # Time passes: the member's session is still pending but older than a new joiner's.
+    session = SandboxSession.objects.get()
+    older = session.expires_at - timedelta(minutes=20)
+    SandboxSession.objects.filter(pk=session.pk).update(expires_at=older)
+    again = post(Client(), open_group, name="Mallory").content
+    assert SandboxSession.objects.get().pk == session.pk  # the live session was reused
+    assert again == first
+
+
 def test_a_post_without_the_page_token_gets_nothing(open_group):
     response = post(Client(), open_group, token="")
     assert response.status_code == 400
