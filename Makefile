@@ -16,7 +16,7 @@ run: $(STAMP)
 	@bash scripts/run.sh
 
 test: $(STAMP) $(AXE)
-	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_debian_package.sh chromium /usr/bin/chromium "browser tests will skip"
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
@@ -39,7 +39,7 @@ test-postgres: $(STAMP) $(AXE)
 # docs/benchmark-activity.md. Never part of `make test`.
 bench: $(BENCH_STAMP)
 	bash scripts/services.sh kapso_bench
-	@bash scripts/ensure_wrk.sh
+	@bash scripts/ensure_debian_package.sh wrk wrk "the bench uses Python threads"
 	$(PY) -m bench.run
 	$(PY) -m bench.team
 	$(PY) -m bench.team_scale

@@ -2,8 +2,8 @@
 
 One browser for the whole package (a fresh context per test), the dashboard under
 pytest-django's ``live_server`` and the Kapso emulator from ``tests/conftest.py`` over real
-HTTP. Without a Chromium the tests skip and say why; ``scripts/ensure_chromium.sh`` installs
-Debian's package where it can.
+HTTP. Without a Chromium the tests skip and say why; ``make test`` installs Debian's package
+where it can (``scripts/ensure_debian_package.sh``).
 
 Playwright's sync API keeps an asyncio loop marked as running in this thread, which makes
 Django refuse ORM calls (SynchronousOnlyOperation). Tests here are plain sync code, so the
@@ -53,8 +53,8 @@ def browser():
     executable = chromium_executable()
     if executable is None:
         pytest.skip(
-            "no Chromium: install Debian's chromium (scripts/ensure_chromium.sh) "
-            "or set CHROMIUM_PATH"
+            "no Chromium: install Debian's chromium (make test tries, through "
+            "scripts/ensure_debian_package.sh) or set CHROMIUM_PATH"
         )
     sync_api.expect.set_options(timeout=ACTION_TIMEOUT_MS)
     playwright = sync_api.sync_playwright().start()
