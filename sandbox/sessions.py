@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,7 +31,6 @@ from sandbox.models import (
 # A repeat of the same create within this window returns the first one's session.
 DUPLICATE_WINDOW_SECONDS = 30
 FORM_SCOPE = "form"
-REFRESH_CLAIM_KEY = "sandbox:refresh-claim:{pk}"
 
 
 @dataclass(frozen=True)
@@ -277,39 +275,3 @@ def sandbox_session_refresh(
         return session
     refreshed, _ = sandbox_session_upsert(data)
     return refreshed
-
-
-@dataclass(frozen=True)
-class Watched:
-    session: SandboxSession
-    # Why asking Kapso failed just now, if it did.
-    error: str | None = None
-    # Seconds the page should wait before asking again (the budget said not now).
-    retry_in: int | None = None
-
-
-def sandbox_session_refresh_throttled(
-    session: SandboxSession, *, caller: Caller, client: KapsoClient | None = None
-) -> Watched:
-    """What a polling page calls: Kapso is asked at most once per KAPSO_REFRESH_SECONDS
-    per session, whatever the number of tabs, users and server processes watching, and
-    only while `caller`'s share of the budget allows; otherwise the page backs off quietly.
-
-    The claim is a cache.add, which only one caller wins while the key lives (atomic in
-    Redis and in the local-memory cache alike).
-    """
-    if session.is_final:
-        return Watched(session)
-    claimed = cache.add(
-        REFRESH_CLAIM_KEY.format(pk=session.pk), True, settings.KAPSO_REFRESH_SECONDS
-    )
-    if not claimed:
-        return Watched(session, session.last_sync_error or None)
-    try:
-        return Watched(sandbox_session_refresh(session, caller=caller, client=client))
-    except KapsoQuotaError as exc:
-        # Let the next poll (by anyone) try again once the budget allows.
-        cache.delete(REFRESH_CLAIM_KEY.format(pk=session.pk))
-        return Watched(session, session.last_sync_error or None, retry_in=exc.retry_after)
-    except KapsoError as exc:
-        return Watched(session, exc.message)

@@ -17,8 +17,8 @@ from django.utils import timezone
 from sandbox.gateway import watcher
 from sandbox.models import Agent, SandboxSession
 from sandbox.phones import format_phone
-from sandbox.sessions import sandbox_session_refresh_throttled
 from sandbox.team.models import GroupMember, Tester, TesterGroup
+from sandbox.watching import sandbox_session_refresh_throttled
 
 # What a join link is at a moment; every state but OPEN has a page of its own.
 OPEN, CLOSED, ENDED, FULL = "open", "closed", "ended", "full"

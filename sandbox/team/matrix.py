@@ -21,9 +21,9 @@ from sandbox import ensure, live, session_states, timewords
 from sandbox.access import sessions_visible_to
 from sandbox.gateway import person, watcher
 from sandbox.models import Agent, Origin, SandboxSession
-from sandbox.sessions import sandbox_session_refresh_throttled
 from sandbox.team.access import can_manage_team
 from sandbox.team.models import Tester
+from sandbox.watching import sandbox_session_refresh_throttled
 
 NONE, PENDING, ACTIVE, EXPIRING, EXPIRED = "none", "pending", "active", "expiring", "expired"
 # The session page's words for the states both show (docs/session-states.md).

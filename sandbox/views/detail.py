@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from sandbox import sessions, sharing
+from sandbox import sharing, watching
 from sandbox.access import can_manage, sessions_visible_to
 from sandbox.gateway import watcher
 from sandbox.phones import format_phone
@@ -60,7 +60,7 @@ def session_state_part(request: HttpRequest, pk: int) -> HttpResponse:
 def session_status(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled by the session page while the session may still change."""
     session = get_object_or_404(sessions_visible_to(request.user), pk=pk)
-    watched = sessions.sandbox_session_refresh_throttled(session, caller=watcher(request.user))
+    watched = watching.sandbox_session_refresh_throttled(session, caller=watcher(request.user))
     payload = status_payload(watched.session, error=watched.error)
     payload["retry_in"] = watched.retry_in
     return JsonResponse(payload)

@@ -24,7 +24,7 @@ from sandbox.api.views.common import only_query, visible_session
 from sandbox.api.views.problem_codes import problem_responses
 from sandbox.gateway import watcher
 from sandbox.models import SandboxSession
-from sandbox.sessions import sandbox_session_refresh_throttled
+from sandbox.watching import sandbox_session_refresh_throttled
 
 # How often the database is read while waiting: the answer comes at most this late.
 POLL_SECONDS = 1.0
