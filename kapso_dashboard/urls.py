@@ -17,10 +17,12 @@ urlpatterns = [
     # Sign in and out, password reset and change, e-mail addresses, second factor,
     # single sign-on, and one's signed-in sessions.
     path("accounts/", include("allauth.urls")),
+    # The pages people wait for most come first: Django tries the patterns in order, and
+    # every "" include before them costs a session page a walk through its patterns.
+    path("", include("sandbox.urls")),
     path("", include("sandbox.accounts.urls")),  # members, invitations
     path("", include("sandbox.team.urls")),
     path("", include("sandbox.activity.urls")),  # /activity/ (staff)
     path("", include("sandbox.metrics.urls")),  # /metrics (operators)
     path("", include("sandbox.api.urls")),  # /api/v1/ and /settings/tokens/
-    path("", include("sandbox.urls")),
 ]
