@@ -121,6 +121,10 @@ HISTORY_FIGURES_CACHED = env.bool(
     "HISTORY_FIGURES_CACHED",
     default=not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")),
 )
+# Whole pages (a session's page, a history page) kept in that shared cache, sealed and
+# never stale (sandbox/page_cache.py); never in a per-process one, where an erasure made
+# by another process could not reach them.
+PAGES_CACHED = env.bool("PAGES_CACHED", default=HISTORY_FIGURES_CACHED)
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # A Redis that stops answering fails a request (and /healthz) in seconds, not minutes.
     CACHES["default"].setdefault("OPTIONS", {})

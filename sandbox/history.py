@@ -11,6 +11,7 @@ cached at all (settings.HISTORY_FIGURES_CACHED).
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -18,12 +19,12 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from sandbox import timewords
 from sandbox.access import sessions_visible_to
-from sandbox.counters import count_up
 from sandbox.models import SandboxSession, status_label
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,10 @@ def bump() -> None:
     Saves and deletes call it through signals (apps.py); bulk writes call it directly.
     """
     try:
-        count_up(VERSION_KEY, None)
+        # A version lost to eviction starts again at a random number, not at 1, so a
+        # kept page of an earlier 1 cannot match again.
+        if not cache.add(VERSION_KEY, secrets.randbits(48), None):
+            cache.incr(VERSION_KEY)
     except Exception:  # a cache outage must not undo a write; figures expire in 10 min
         logger.warning("history cache unreachable: version not bumped", exc_info=True)
 
@@ -118,6 +122,15 @@ def on_session_written(sender, **kwargs) -> None:
     # the two cached them under the first new version, which the second discards.
     bump()
     transaction.on_commit(bump)
+
+
+# What a history row or its filters show of an account: a login (last_login) changes none.
+SHOWN_ACCOUNT_FIELDS = {"username", "is_staff"}
+
+
+def on_account_written(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is None or SHOWN_ACCOUNT_FIELDS & set(update_fields):
+        on_session_written(sender, **kwargs)
 
 
 def cache_key(name: str, parts: tuple, version: int) -> str:
@@ -141,3 +154,35 @@ def cached(name: str, parts: tuple, compute: Callable[[], T]) -> T:
     except Exception:  # any cache failure: compute it here (logged, never shown)
         logger.warning("history cache unreachable: computing %s", name, exc_info=True)
         return compute()
+
+
+# --- the kept page (sandbox/page_cache.py) -------------------------------------------------
+def page_fingerprint(request, kept) -> tuple | None:
+    """What a kept history page (`kept`, a page_cache.Lookup) is checked against besides
+    its address: the history version (every write to what a row shows moves it) and who
+    looks. None when nothing is kept: pages not cached, or no version yet."""
+    if not kept.key or not settings.HISTORY_FIGURES_CACHED:
+        return None
+    version = kept.also.get(VERSION_KEY)
+    if version is None:  # a new cache: start a version, so the next view may be kept
+        bump()
+        return None
+    user = request.user
+    return (version, user.pk, user.get_username(), user.is_staff, request.get_host())
+
+
+def page_valid_until(user, rows, status: str, now) -> float:
+    """When the page may read differently without a write: a row's "ago" or "left"
+    turns, or a session it may list lapses into expired, which a status filter (and a
+    linked teammate's view, which shows live sessions only) shows by adding or dropping
+    rows. `now` is read before the rows, so a turn in between ends the page at once."""
+    moments = [moment for row in rows for moment in (row.created_at, row.expires_at)]
+    if status or not user.is_staff:
+        moments.append(next_lapse(user, now))
+    return timewords.next_change(now, *moments).timestamp()
+
+
+def next_lapse(user, now):
+    """The first expiry still ahead among the sessions `user` may see (an index read)."""
+    ahead = sessions_visible_to(user).filter(expires_at__gt=now).order_by()
+    return ahead.aggregate(first=Min("expires_at"))["first"]

@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
+from sandbox.session_queryset import SessionQuerySet
+
 
 @functools.lru_cache(maxsize=4096)
 def _session_url(prefix: str, urlconf: str | None, pk: int) -> str:
@@ -154,6 +156,11 @@ class SandboxSession(models.Model):
     # Set when erasure or retention blanked its personal data: sync and refresh never
     # store Kapso's copy over it again (sandbox/erased.py).
     erased_at = models.DateTimeField(null=True, blank=True)
+    # One more on every UPDATE of the row, by a database trigger (migration 0012), so it
+    # moves whatever wrote the row: a kept page is keyed by it (sandbox/session_page.py).
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+
+    objects = SessionQuerySet.as_manager()  # bulk writes say so (sandbox/session_queryset.py)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -162,6 +169,8 @@ class SandboxSession(models.Model):
             models.Index(fields=["status", "-created_at"], name="session_status_recent"),
             models.Index(fields=["agent", "-created_at"], name="session_agent_recent"),
             models.Index(fields=["phone_number"], name="session_phone"),
+            # The history's next lapse (sandbox/history.py): the first expiry still ahead.
+            models.Index(fields=["expires_at"], name="session_expiry"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ ticking time left. (The API keeps ISO 8601: that is its contract, not a page.)
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -50,3 +50,18 @@ def expiry_words(moment: datetime, now: datetime | None = None) -> str:
 def when(moment: datetime) -> str:
     """ "2026-12-04 17:20 UTC" in the dashboard's time zone."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def next_change(now: datetime, *moments: datetime | None) -> datetime:
+    """The first moment after `now` at which any word above about `moments` may read
+    differently. Each counts whole seconds, then whole minutes, from its moment, so it
+    turns only at the moment plus a whole number of minutes, or a second before one
+    (a span under a second left reads "no time left"). A page written at `now` says the
+    same until then."""
+    turns = []
+    for moment in moments:
+        if moment is not None:
+            turn = moment + timedelta(minutes=(now - moment).total_seconds() // 60 + 1)
+            early = turn - timedelta(seconds=1)
+            turns.append(early if early >= now else turn)
+    return min(turns, default=now + timedelta(minutes=1))

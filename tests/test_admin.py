@@ -56,11 +56,12 @@ CONTROL_NAMES = re.compile(r'<(?:input|select|textarea|button)\b[^>]*\bname="([^
 
 
 def every_field_value(session) -> dict:
-    """All of a stored session but its `updated_at` (a save without changes moves it)."""
+    """All of a stored session but its `updated_at` and `version` (a save without changes
+    moves both: the row is written all the same)."""
     return {
         field.attname: getattr(session, field.attname)
         for field in type(session)._meta.concrete_fields
-        if field.name != "updated_at"
+        if field.name not in ("updated_at", "version")
     }
 
 

@@ -55,3 +55,32 @@ def test_the_matrix_writes_time_left_the_same_way():
     from sandbox.team import matrix
 
     assert matrix.short_duration(3 * 3600 + 60) == timewords.duration(3 * 3600 + 60)
+
+
+# --- next_change: how long a page's words hold (sandbox/page_cache.py keeps pages by it) ---
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _words(moment: datetime, now: datetime) -> tuple:
+    return (timewords.expiry_words(moment, now), timewords.time_ago(moment, now), moment > now)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    offset=st.floats(min_value=-200_000, max_value=200_000),
+    share=st.floats(min_value=0, max_value=1, exclude_max=True),
+)
+def test_no_word_about_a_moment_turns_before_its_next_change(offset, share):
+    moment = NOW + timedelta(seconds=offset)
+    turn = timewords.next_change(NOW, moment)
+    assert NOW <= turn <= NOW + timedelta(minutes=1)  # NOW itself: keep nothing
+    between = min(NOW + (turn - NOW) * share, turn - timedelta(microseconds=1))
+    assert _words(moment, max(between, NOW)) == _words(moment, NOW)
+
+
+def test_the_expiry_itself_is_a_turn_and_the_earliest_moment_wins():
+    expiry = NOW + timedelta(seconds=10.5)
+    assert timewords.next_change(NOW, NOW - timedelta(hours=2), expiry) <= expiry
+    assert timewords.next_change(NOW) == NOW + timedelta(minutes=1)
+    assert timewords.next_change(NOW, None) == NOW + timedelta(minutes=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from sandbox import qr
+from sandbox import page_cache, qr
 from sandbox.privacy import core_stores as core
 from sandbox.privacy.core_stores import BLANK_SESSION
 from sandbox.privacy.registry import Store, exempt, register, register_resolver
@@ -29,7 +29,31 @@ def forget_qr_codes(person) -> int:
     return len(person.session_ids)
 
 
+def forget_kept_pages(person) -> int:
+    """Every kept page (sandbox/page_cache.py) becomes unreadable: the one secret they are
+    sealed under is deleted, now and once the erasure commits."""
+    page_cache.forget_all()
+    return len(person.session_ids)
+
+
+def expire_kept_pages(now) -> int:
+    """Retention blanks old sessions; a page kept of one in the last minute goes too."""
+    page_cache.forget_all()
+    return 0
+
+
 STORES = (
+    Store(
+        name="kept pages",
+        holds="whole session and history pages as a viewer saw them (phone numbers, codes),"
+        " sealed (AES-GCM) in the shared cache under one secret kept beside them",
+        erased="made unreadable: every erasure, retention run and session deletion deletes"
+        " the secret, so no kept page can be opened again; the sealed entries expire",
+        kept="at most a minute (each until its words would change), the secret a day",
+        erase=forget_kept_pages,
+        retain=expire_kept_pages,
+        order=31,
+    ),
     Store(
         name="kept QR codes",
         holds="each session page's QR code (the activation link and code, never the phone),"
@@ -125,7 +149,8 @@ STORES = (
     ),
     Store(
         name="shared cache",
-        holds="history counts, QR codes of activation links (no phone), login copies",
+        holds="history counts, QR codes of activation links (no phone), login copies, kept"
+        " pages (their own store above)",
         erased="history figures are recomputed at once; entries expire within 10 minutes",
         kept="minutes (each entry's expiry)",
     ),

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from sandbox import sharing, watching
-from sandbox.access import can_manage, sessions_visible_to
+from sandbox import page_cache, session_page, watching
+from sandbox.access import sessions_visible_to
 from sandbox.gateway import watcher
-from sandbox.phones import format_phone
-from sandbox.presenters import inline_qr, qr_label, status_payload
+from sandbox.presenters import qr_label, status_payload
 from sandbox.qr import qr_png, qr_svg
-from sandbox.session_states import page_state
+from sandbox.session_page import state_context
 
 
 def _shown(request: HttpRequest):
@@ -22,28 +20,17 @@ def _shown(request: HttpRequest):
     return sessions_visible_to(request.user).defer("raw_payload")
 
 
-def _state_context(request: HttpRequest, session) -> dict:
-    """What templates/sandbox/_session_state.html needs: the page and its live update."""
-    state = page_state(session)
-    token = sharing.share_token(session) if state.offers_share else None
-    share_url = (
-        request.build_absolute_uri(reverse("sandbox:shared", args=[token])) if token else None
-    )
-    return {
-        "session": session,
-        "state": state,
-        "qr_svg": inline_qr(session) if state.offers_code else "",
-        "phone_display": format_phone(session.phone_number),
-        "share_url": share_url,
-        "can_share": state.offers_share and can_manage(request.user, session),
-    }
-
-
 @never_cache  # a phone number and its code: kept by no proxy and no back button
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(_shown(request), pk=pk)
-    return render(request, "sandbox/detail.html", _state_context(request, session))
+    # Before the session is read: a page made from data read before an erasure is then
+    # sealed under the secret that erasure forgets (sandbox/page_cache.py).
+    kept = page_cache.lookup("session", (pk, request.user.pk))
+    html = session_page.kept_page(request, pk, kept)
+    if html is None:
+        session = get_object_or_404(_shown(request), pk=pk)
+        html = session_page.page(request, session, kept)
+    return HttpResponse(html)
 
 
 @never_cache
@@ -52,7 +39,7 @@ def session_state_part(request: HttpRequest, pk: int) -> HttpResponse:
     """The state part of the session page alone: the page swaps it in, whole, when the
     status endpoint says the state changed. Reads the database only (the poll refreshed it)."""
     session = get_object_or_404(_shown(request), pk=pk)
-    return render(request, "sandbox/_session_state.html", _state_context(request, session))
+    return render(request, "sandbox/_session_state.html", state_context(request, session))
 
 
 @never_cache

@@ -4,6 +4,7 @@ form of them. Used by test_erasure_audit.py."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -88,6 +89,38 @@ def queue_hits(needles: dict[str, str]) -> list[str]:
     blobs += [repr(item) for item in storage.result_items().items()]
     text = " ".join(_text(blob) for blob in blobs)
     return sorted({f"queue: {what}" for n, what in needles.items() if _has(text, n)})
+
+
+def kept_page_hits(needles: dict[str, str]) -> list[str]:
+    """Every kept page still in the cache (local memory or Redis), opened with the secret
+    the cache holds now: an erased person must be in none that still opens."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from django.core.cache import cache
+
+    from sandbox import page_cache
+
+    secret = cache.get(page_cache.SECRET_CACHE_KEY)
+    if secret is None:
+        return []
+    texts = []
+    for key in _page_keys(cache):
+        entry = cache.get(key)
+        if entry is not None:
+            _, _, nonce, sealed = entry
+            with contextlib.suppress(InvalidTag):
+                texts.append(AESGCM(secret).decrypt(nonce, sealed, key.encode()).decode())
+    return text_hits("kept pages", " ".join(texts), needles)
+
+
+def _page_keys(cache) -> list[str]:
+    """The kept pages' keys, as the page cache names them (no version prefix)."""
+    pattern = "sandbox:page:"
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # local memory
+        raw = list(cache._cache)
+    else:  # Redis
+        raw = [k.decode() for k in cache._cache.get_client().scan_iter(f"*{pattern}*")]
+    return [k.split(":", 2)[2] for k in raw if pattern in k]
 
 
 def text_hits(where: str, text: str, needles: dict[str, str]) -> list[str]:

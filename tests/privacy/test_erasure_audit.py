@@ -44,6 +44,7 @@ SEEDED = (
     "team_reminder.recipient",
     "django_admin_log.object_repr",
     "sandbox_failedsessionattempt.error_message",
+    "kept pages",
 )
 SESSIONS = "/api/v1/sandbox_sessions"
 
@@ -80,6 +81,8 @@ def seed(kapso, agents, client, root) -> tuple[Tester, audit.Needles, str]:
     made = api.post("/api/v1/sessions/ensure", body, key=KEY)
     assert made.status_code == 201, made.content
     api.get("/api/v1/sessions", {"phone": PHONE})
+    for path in (f"/sessions/{session.pk}/", "/sessions/"):  # kept pages (page_cache)
+        assert client.get(path).status_code == 200
     with audit.development_server() as url:  # request lines, as `make run` logs them
         for path in ("/sessions/", "/api/v1/sessions", "/team/testers/"):
             requests.get(url + path, params={"phone": TYPED, "q": EMAIL}, timeout=10)
@@ -117,17 +120,19 @@ def erase_through(door: str, client, tester: Tester) -> None:
 
 def assert_nothing_left(needles: dict[str, str], log: str) -> None:
     hits = audit.database_hits(needles) + audit.queue_hits(needles)
+    hits += audit.kept_page_hits(needles)
     hits += audit.text_hits("log", log, needles)
     assert not hits, "still there after erasure:\n" + "\n".join(hits)
 
 
 @pytest.mark.parametrize("door", ["tester page", "admin delete", "admin bulk delete"])
 def test_an_erased_person_is_nowhere_and_sync_brings_nothing_back(
-    door, kapso, agents, client, root
+    door, kapso, agents, client, root, settings
 ):
+    settings.PAGES_CACHED = True  # one test process: its cache stands in for a shared one
     with console_output() as log:
         tester, needles, share = seed(kapso, agents, client, root)
-        found = audit.database_hits(needles.all())
+        found = audit.database_hits(needles.all()) + audit.kept_page_hits(needles.all())
         # The seed reached the stores the audit is about (else the audit proves nothing).
         for where in SEEDED:
             assert any(hit.startswith(where) for hit in found), (where, found)

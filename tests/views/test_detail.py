@@ -261,3 +261,124 @@ def test_the_page_reads_no_stored_kapso_answer(kapso, alice_client, alice):
     assert response.status_code == 200 and session.activation_code in response.content.decode()
     read = [q["sql"] for q in queries if "sandbox_sandboxsession" in q["sql"]]
     assert read and not any("raw_payload" in sql for sql in read)
+
+
+# --- the kept page (sandbox/page_cache.py, sandbox/session_page.py) -------------------------
+@pytest.fixture
+def kept_pages(settings):
+    settings.PAGES_CACHED = True  # one test process: its local cache stands in for Redis
+
+
+def test_a_second_view_is_the_kept_page_after_one_narrow_read(
+    kapso, alice_client, alice, kept_pages
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = make_session(alice)
+    first = alice_client.get(session.get_absolute_url()).content.decode()
+    with CaptureQueriesContext(connection) as reads:
+        again = alice_client.get(session.get_absolute_url()).content.decode()
+    sessions_read = [q["sql"] for q in reads if "sandbox_sandboxsession" in q["sql"]]
+    assert len(sessions_read) == 1 and "activation_message" not in sessions_read[0]
+    assert re.sub(r'value="[^"]+"', "", again) == re.sub(r'value="[^"]+"', "", first)
+
+
+def _rename_agent(session):
+    session.agent.name = "Renamed bot"
+    session.agent.save()
+
+
+def _rename_creator(session):
+    session.created_by.username = "alice-renamed"
+    session.created_by.save(update_fields=["username"])
+
+
+def _erase(session):
+    from sandbox.privacy.erasure import erase_phone
+
+    erase_phone(session.phone_number, door="test")
+
+
+DOORS = {  # each changes what the page shows, each by another way of writing
+    "status saved (refresh)": (lambda s: _saved(s, status="active"), "Active"),
+    "error set by update()": (
+        lambda s: type(s).objects.filter(pk=s.pk).update(last_sync_error="Kapso said no"),
+        "Kapso said no",
+    ),
+    "bulk_update (sync)": (
+        lambda s: type(s).objects.bulk_update(
+            [_set(s, activation_code="NEWCODE9")], ["activation_code"]
+        ),
+        "NEWCODE9",
+    ),
+    "agent renamed": (_rename_agent, "Renamed bot"),
+    "creator renamed": (_rename_creator, "alice-renamed"),
+    "erasure": (_erase, "+1 415-555-2671"),  # the phone must be gone: checked below
+}
+
+
+def _set(session, **fields):
+    for name, value in fields.items():
+        setattr(session, name, value)
+    return session
+
+
+def _saved(session, **fields):
+    _set(session, **fields).save()
+
+
+@pytest.mark.parametrize("door", DOORS.values(), ids=DOORS.keys())
+def test_a_change_through_any_door_is_never_served_stale(
+    kapso, alice_client, alice, kept_pages, door
+):
+    write, shown = door
+    session = make_session(alice)
+    url = session.get_absolute_url()
+    before = alice_client.get(url).content.decode()
+    assert alice_client.get(url).content.decode().count("<") == before.count("<")  # kept
+    write(type(session).objects.select_related("agent", "created_by").get(pk=session.pk))
+    after = alice_client.get(url).content.decode()
+    if write is _erase:
+        assert shown in before and shown not in after
+    else:
+        assert shown not in before and shown in after
+
+
+def test_a_kept_page_is_never_served_to_someone_who_may_not_see_it(
+    kapso, alice_client, alice, bob, client, kept_pages
+):
+    session = make_session(alice)
+    assert alice_client.get(session.get_absolute_url()).status_code == 200
+    client.force_login(bob)
+    assert client.get(session.get_absolute_url()).status_code == 404
+
+
+def test_a_kept_pages_forms_carry_this_responses_working_csrf_token(kapso, alice, kept_pages):
+    from django.test import Client
+
+    session = make_session(alice)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    browser.get(session.get_absolute_url())
+    kept = browser.get(session.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept).group(1)
+    renewed = browser.post(
+        reverse("sandbox:renew", args=[session.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert renewed.status_code == 302
+
+
+def test_the_code_is_not_shown_past_the_expiry_even_from_a_kept_page(
+    kapso, alice_client, alice, kept_pages
+):
+    import time
+
+    session = make_session(alice)
+    type(session).objects.filter(pk=session.pk).update(
+        expires_at=timezone.now() + timedelta(seconds=1.5)
+    )
+    url = session.get_absolute_url()
+    assert "Open in WhatsApp" in alice_client.get(url).content.decode()
+    time.sleep(1.6)
+    assert "Open in WhatsApp" not in alice_client.get(url).content.decode()
