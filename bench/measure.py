@@ -20,9 +20,6 @@ from bench.plan import BENCH_KEY, PASSWORD, STAFF_USERNAME, Figure, Plan
 # A QR code fetched by the page as a request of its own (an <img>), which a first view
 # would then have to time too; today's code is inline (<svg>), when the state offers one.
 SEPARATE_QR = re.compile(r"<img[^>]+src=\"[^\"]*qr\.(svg|png)")
-# A run that reached one gunicorn worker only (bench/balance.py) is run again, up to this
-# many attempts in all; the last attempt is kept even so, and marked.
-ATTEMPTS = 4
 
 
 def loopback_session() -> requests.Session:
@@ -94,7 +91,7 @@ def measure_load(
                 connections=connections,
             ),
             probe,
-            plan.workers,
+            plan,
             figure.name,
         ).result
 
@@ -138,7 +135,7 @@ def measure_pairs(
         return balanced_run(
             lambda: _paired_load(base_url, figure, cookies, duration, connections),
             probe,
-            plan.workers,
+            plan,
             figure.name,
         )
 
@@ -174,7 +171,7 @@ def _pair_line(rep: int, plan: Plan, figure: Figure, ceiling: Figure, page, bare
 @dataclass
 class Checked:
     """A run kept, the attempts thrown away before it, and whether it reached every worker
-    (False: still one worker after ATTEMPTS; True too when nothing could be checked)."""
+    (False: still one worker after `plan.attempts`; True too when nothing was checked)."""
 
     result: LoadResult
     thrown: int = 0
@@ -182,26 +179,27 @@ class Checked:
 
 
 def balanced_run(
-    run: Callable[[], LoadResult], probe: WorkerProbe | None, workers: int, label: str
+    run: Callable[[], LoadResult], probe: WorkerProbe | None, plan: Plan, label: str
 ) -> Checked:
-    """`run()` until its load reached every one of `workers` workers (bench/balance.py), at
-    most ATTEMPTS times. Each attempt is a whole new run: a first-view run deals itself
+    """`run()` until its load reached every one of `plan.workers` workers (bench/balance.py),
+    at most `plan.attempts` times. Each attempt is a whole new run: a first-view run deals itself
     fresh paths, the ones an attempt thrown away sent being spent already."""
     if probe is None:
         return Checked(run())
-    for attempt in range(1, ATTEMPTS + 1):
+    for attempt in range(1, plan.attempts + 1):
         before = probe.snapshot()
         result = run()
         ticks = balance.work(before, probe.snapshot())
-        if balance.balanced(ticks, workers):
+        if balance.balanced(ticks, plan.workers):
             return Checked(result, attempt - 1)
-        verdict = "thrown away" if attempt < ATTEMPTS else f"kept after {ATTEMPTS} attempts"
+        last = attempt == plan.attempts
+        verdict = f"kept after {attempt} attempts" if last else "thrown away"
         print(
             f"    {label}: one worker only, {verdict} ({result.rps:.1f} req/s, "
             f"worker ticks {ticks})",
             flush=True,
         )
-    return Checked(result, ATTEMPTS - 1, balanced=False)
+    return Checked(result, plan.attempts - 1, balanced=False)
 
 
 def _paired_load(

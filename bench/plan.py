@@ -32,6 +32,9 @@ class Plan:
     connections: int = 4
     workers: int = 2
     threads: int = 8  # as scripts/serve.sh (WEB_THREADS)
+    # A run whose load reached one worker only (bench/balance.py) is run again, up to this
+    # many attempts in all; the last is kept even so, and counted as unbalanced.
+    attempts: int = 4
     create_pairs: int = 30
     create_rounds: int = 3
 
@@ -55,7 +58,8 @@ class Plan:
             f"of {self.pair_duration:.0f} s runs (the page, then the logged-in bare view, the "
             f"order alternating) after a {self.warmup:.0f} s warm-up; other figures "
             f"{self.reps} runs of {self.duration:.0f} s; "
-            f"{self.connections} connections; create flow {self.create_rounds} x "
+            f"{self.connections} connections, a run that reached one worker only run again"
+            f" (at most {self.attempts} attempts); create flow {self.create_rounds} x "
             f"{self.create_pairs} pairs. Database `{DATABASE_URL}`, cache `{CACHE_URL}`."
         )
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 
 from bench.loadgen import LoadResult
-from bench.measure import ATTEMPTS, balanced_run
+from bench.measure import balanced_run
 from bench.pairs import IN_FLIGHT, FirstViews
+from bench.plan import Plan
+
+PLAN = Plan()  # 2 workers, 4 attempts
 
 
 class ScriptedProbe:
@@ -30,13 +33,13 @@ def result(rps: float = 1000.0, requests: int = 100) -> LoadResult:
 
 def test_a_balanced_run_is_kept_at_once():
     runs = iter([result(1010)])
-    checked = balanced_run(lambda: next(runs), ScriptedProbe([[270, 205]]), 2, "bare")
+    checked = balanced_run(lambda: next(runs), ScriptedProbe([[270, 205]]), PLAN, "bare")
     assert (checked.result.rps, checked.thrown, checked.balanced) == (1010, 0, True)
 
 
 def test_a_run_on_one_worker_is_thrown_away_and_said(capsys):
     runs = iter([result(485), result(1128)])
-    checked = balanced_run(lambda: next(runs), ScriptedProbe([[305, 1], [268, 213]]), 2, "bare")
+    checked = balanced_run(lambda: next(runs), ScriptedProbe([[305, 1], [268, 213]]), PLAN, "bare")
     assert (checked.result.rps, checked.thrown, checked.balanced) == (1128, 1, True)
     assert "bare: one worker only, thrown away (485.0 req/s, worker ticks [305, 1])" in (
         capsys.readouterr().out
@@ -44,14 +47,14 @@ def test_a_run_on_one_worker_is_thrown_away_and_said(capsys):
 
 
 def test_the_last_attempt_is_kept_and_marked():
-    runs = iter([result(400 + i) for i in range(ATTEMPTS)])
-    probe = ScriptedProbe([[300, 0]] * ATTEMPTS)
-    checked = balanced_run(lambda: next(runs), probe, 2, "bare")
-    assert (checked.result.rps, checked.thrown, checked.balanced) == (403, ATTEMPTS - 1, False)
+    runs = iter([result(400 + i) for i in range(PLAN.attempts)])
+    probe = ScriptedProbe([[300, 0]] * PLAN.attempts)
+    checked = balanced_run(lambda: next(runs), probe, PLAN, "bare")
+    assert (checked.result.rps, checked.thrown, checked.balanced) == (403, PLAN.attempts - 1, False)
 
 
 def test_without_a_probe_the_run_is_kept_unchecked():
-    checked = balanced_run(lambda: result(700), None, 2, "bare")
+    checked = balanced_run(lambda: result(700), None, PLAN, "bare")
     assert (checked.result.rps, checked.thrown, checked.balanced) == (700, 0, True)
 
 
@@ -65,7 +68,7 @@ def test_a_repeated_first_view_run_sends_paths_never_sent_before():
         deck.used(50, dealt=len(paths))
         return result(requests=50)
 
-    checked = balanced_run(first_view_run, ScriptedProbe([[300, 0], [200, 190]]), 2, "first")
+    checked = balanced_run(first_view_run, ScriptedProbe([[300, 0], [200, 190]]), PLAN, "first")
     assert checked.thrown == 1
     assert not set(sent[0]) & set(sent[1])
     assert deck.dealt == 2 * (50 + IN_FLIGHT)
