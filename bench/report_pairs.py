@@ -156,8 +156,8 @@ def one_worker_rule(plan: Plan) -> list[str]:
     """Why some runs are run again: the paragraph above the tables."""
     return textwrap.wrap(
         f"wrk opens its {plan.connections} keep-alive connections once, at the start of a"
-        " run, and each is accepted by whichever gunicorn worker wakes first; now and then"
-        " one worker accepts them all, and the run then measures one worker (bound by its"
+        " run, and each is accepted by whichever gunicorn worker wakes first; often one"
+        " worker accepts them all, and the run then measures one worker (bound by its"
         " own GIL) at about half the throughput while the other sleeps. So each worker's"
         " CPU time is read from /proc before and after every run (`bench/balance.py`): a"
         f" run in which the least busy of the {plan.workers} workers did less than"
