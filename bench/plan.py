@@ -42,11 +42,11 @@ class Plan:
 
     @classmethod
     def quick(cls) -> Plan:
-        """A smoke run: a smaller table, one short repetition. The larger size is 10,000 so
+        """A smoke run: a smaller table, one short repetition. The larger size is 20,000 so
         that the first views' deck (every session once) outlasts a run whose first-view
-        runs were each repeated up to `attempts` times (24 runs of up to ~450 paths)."""
+        runs were each repeated up to `attempts` times (36 runs of up to ~450 paths)."""
         return cls(
-            sizes=(1_000, 10_000),
+            sizes=(1_000, 20_000),
             reps=1,
             pairs=5,
             duration=3,
