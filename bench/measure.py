@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import statistics
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import requests
 
+from bench import balance
+from bench.balance import WorkerProbe
 from bench.loadgen import LoadResult, run_load
 from bench.machine import load_average
 from bench.pairs import Paired, PairedRun
@@ -66,20 +70,30 @@ def check_figures(base_url: str, figures: list[Figure], cookie: str) -> None:
 
 
 def measure_load(
-    base_url: str, figures: list[Figure], cookie: str, plan: Plan
+    base_url: str,
+    figures: list[Figure],
+    cookie: str,
+    plan: Plan,
+    probe: WorkerProbe | None = None,
 ) -> dict[str, list[LoadResult]]:
-    """Each figure `plan.reps` times, interleaved, after one warm-up run of each."""
+    """Each figure `plan.reps` times, interleaved, after one warm-up run of each; with
+    `probe`, a run that reached one worker only is run again (`balanced_run`)."""
     check_figures(base_url, figures, cookie)
     results: dict[str, list[LoadResult]] = {figure.name: [] for figure in figures}
 
     def load(figure: Figure, duration: float, connections: int) -> LoadResult:
-        return run_load(
-            base_url,
-            figure.paths,
-            cookie=cookie if figure.logged_in else None,
-            duration=duration,
-            connections=connections,
-        )
+        return balanced_run(
+            lambda: run_load(
+                base_url,
+                figure.paths,
+                cookie=cookie if figure.logged_in else None,
+                duration=duration,
+                connections=connections,
+            ),
+            probe,
+            plan,
+            figure.name,
+        ).result
 
     for figure in figures:  # warm caches, connections and the workers' QR caches
         load(figure, plan.warmup, 2)
@@ -97,35 +111,95 @@ def measure_load(
 
 
 def measure_pairs(
-    base_url: str, figures: list[Figure], ceiling: Figure, cookies: dict[str, str], plan: Plan
+    base_url: str,
+    figures: list[Figure],
+    ceiling: Figure,
+    cookies: dict[str, str],
+    plan: Plan,
+    probe: WorkerProbe | None = None,
 ) -> PairedRun:
     """Each page figure `plan.pairs` times, each run paired with a run of `ceiling`.
 
     Round by round the order flips (page then ceiling, ceiling then page), so neither side
-    always runs on the warmer or the busier half of the pair.
+    always runs on the warmer or the busier half of the pair. With `probe`, every run (the
+    warm-ups too: they are there to warm every worker) that reached one worker only is run
+    again (`balanced_run`); the measured runs thrown away are counted per figure.
     """
-    run = PairedRun({figure.name: Paired() for figure in figures}, load_before=load_average())
+    run = PairedRun(
+        {figure.name: Paired() for figure in figures},
+        load_before=load_average(),
+        checked=probe is not None,
+    )
+
+    def load(figure: Figure, duration: float, connections: int) -> Checked:
+        return balanced_run(
+            lambda: _paired_load(base_url, figure, cookies, duration, connections),
+            probe,
+            plan,
+            figure.name,
+        )
+
     for figure in [ceiling, *figures]:  # connections, the workers' own caches, the plans
-        _paired_load(base_url, figure, cookies, plan.warmup, 2)
+        load(figure, plan.warmup, 2)
     for rep in range(plan.pairs):
         for figure in figures:
             pair = [figure, ceiling] if rep % 2 == 0 else [ceiling, figure]
-            got = {
-                f.name: _paired_load(base_url, f, cookies, plan.pair_duration, plan.connections)
-                for f in pair
-            }
+            got = {f.name: load(f, plan.pair_duration, plan.connections) for f in pair}
             paired = run.figures[figure.name]
-            paired.pages.append(got[figure.name])
-            paired.ceilings.append(got[ceiling.name])
             page, bare = got[figure.name], got[ceiling.name]
-            print(
-                f"  [{rep + 1}/{plan.pairs}] {figure.name:15} {page.rps:7.1f} req/s "
-                f"p99 {page.p99_ms:6.1f} ms / {ceiling.name} {bare.rps:7.1f} req/s = "
-                f"{page.rps / bare.rps:.2f}" + (f"  ERRORS {page.errors}" if page.errors else ""),
-                flush=True,
-            )
+            paired.pages.append(page.result)
+            paired.ceilings.append(bare.result)
+            paired.repeated += page.thrown + bare.thrown
+            paired.unbalanced += (not page.balanced) + (not bare.balanced)
+            print(_pair_line(rep, plan, figure, ceiling, page, bare), flush=True)
     run.load_after = load_average()
     return run
+
+
+def _pair_line(rep: int, plan: Plan, figure: Figure, ceiling: Figure, page, bare) -> str:
+    repeats = page.thrown + bare.thrown
+    return (
+        f"  [{rep + 1}/{plan.pairs}] {figure.name:15} {page.result.rps:7.1f} req/s "
+        f"p99 {page.result.p99_ms:6.1f} ms / {ceiling.name} {bare.result.rps:7.1f} req/s = "
+        f"{page.result.rps / bare.result.rps:.2f}"
+        + (f"  ERRORS {page.result.errors}" if page.result.errors else "")
+        + (f"  ({repeats} run(s) repeated)" if repeats else "")
+        + ("  UNBALANCED" if not (page.balanced and bare.balanced) else "")
+    )
+
+
+@dataclass
+class Checked:
+    """A run kept, the attempts thrown away before it, and whether it reached every worker
+    (False: still one worker after `plan.attempts`; True too when nothing was checked)."""
+
+    result: LoadResult
+    thrown: int = 0
+    balanced: bool = True
+
+
+def balanced_run(
+    run: Callable[[], LoadResult], probe: WorkerProbe | None, plan: Plan, label: str
+) -> Checked:
+    """`run()` until its load reached every one of `plan.workers` workers (bench/balance.py),
+    at most `plan.attempts` times. Each attempt is a whole new run: a first-view run deals itself
+    fresh paths, the ones an attempt thrown away sent being spent already."""
+    if probe is None:
+        return Checked(run())
+    for attempt in range(1, plan.attempts + 1):
+        before = probe.snapshot()
+        result = run()
+        ticks = balance.work(before, probe.snapshot())
+        if balance.balanced(ticks, plan.workers):
+            return Checked(result, attempt - 1)
+        last = attempt == plan.attempts
+        verdict = f"kept after {attempt} attempts" if last else "thrown away"
+        print(
+            f"    {label}: one worker only, {verdict} ({result.rps:.1f} req/s, "
+            f"worker ticks {ticks})",
+            flush=True,
+        )
+    return Checked(result, plan.attempts - 1, balanced=False)
 
 
 def _paired_load(

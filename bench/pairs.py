@@ -61,10 +61,14 @@ class FirstViews:
 
 @dataclass
 class Paired:
-    """One page's runs and the ceiling's runs paired with them, in order."""
+    """One page's runs and the ceiling's runs paired with them, in order; `repeated` runs
+    (of either side) were thrown away because their load reached one worker only, and
+    `unbalanced` of those kept still did after the last attempt (bench/measure.py)."""
 
     pages: list[LoadResult] = field(default_factory=list)
     ceilings: list[LoadResult] = field(default_factory=list)
+    repeated: int = 0
+    unbalanced: int = 0
 
     def ratios(self) -> list[float]:
         return [p.rps / c.rps for p, c in zip(self.pages, self.ceilings, strict=True)]
@@ -84,8 +88,16 @@ class Paired:
 
 @dataclass
 class PairedRun:
-    """All pages of one table size, with the machine's load before and after."""
+    """All pages of one table size, with the machine's load before and after; `checked`
+    says whether each run's balance between the workers was checked (bench/balance.py)."""
 
     figures: dict[str, Paired]
     load_before: str = ""
     load_after: str = ""
+    checked: bool = False
+
+    def repeated(self) -> int:
+        return sum(paired.repeated for paired in self.figures.values())
+
+    def unbalanced(self) -> int:
+        return sum(paired.unbalanced for paired in self.figures.values())

@@ -12,6 +12,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+from bench.balance import LEAST_SHARE
 from bench.plan import ROOT, Plan, SizeResult
 
 LABELS = {
@@ -124,6 +125,8 @@ def pages_under_load(plan: Plan, sizes: list[SizeResult]) -> list[str]:
             width=90,
         ),
         "",
+        *one_worker_rule(plan),
+        "",
     ]
     for result in sizes:
         run = result.paired
@@ -132,18 +135,54 @@ def pages_under_load(plan: Plan, sizes: list[SizeResult]) -> list[str]:
             "",
             f"Load average before: {run.load_before}; after: {run.load_after}.",
             "",
+            *repeats_line(plan, result),
+            "",
             "| page | ÷ bare logged in (lowest to highest) | req/s | bare logged in req/s |"
-            " p50 ms | p99 ms | errors |",
-            "|---|---|---|---|---|---|---|",
+            " p50 ms | p99 ms | errors | runs repeated |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for name, paired in run.figures.items():
             lines.append(
                 f"| {LABELS[name]} | {ratio_text(result, name)} | {paired.page('rps'):.0f} | "
                 f"{paired.ceiling('rps'):.0f} | {paired.page('p50_ms'):.1f} | "
-                f"{paired.page('p99_ms'):.1f} | {sum(r.errors for r in paired.pages)} |"
+                f"{paired.page('p99_ms'):.1f} | {sum(r.errors for r in paired.pages)} | "
+                f"{repeats_cell(paired)} |"
             )
         lines.append("")
     return lines
+
+
+def one_worker_rule(plan: Plan) -> list[str]:
+    """Why some runs are run again: the paragraph above the tables."""
+    return textwrap.wrap(
+        f"wrk opens its {plan.connections} keep-alive connections once, at the start of a"
+        " run, and each is accepted by whichever gunicorn worker wakes first; often one"
+        " worker accepts them all, and the run then measures one worker (bound by its"
+        " own GIL) at about half the throughput while the other sleeps. So each worker's"
+        " CPU time is read from /proc before and after every run (`bench/balance.py`): a"
+        f" run in which the least busy of the {plan.workers} workers did less than"
+        f" {LEAST_SHARE:.0%} of the busiest's work is thrown away and run again, up to"
+        f" {plan.attempts} attempts in all (the warm-ups too, uncounted); one still on one"
+        " worker after that is kept and counted as unbalanced.",
+        width=90,
+    )
+
+
+def repeats_line(plan: Plan, result: SizeResult) -> list[str]:
+    run = result.paired
+    if not run.checked:
+        return ["Runs not checked for reaching every worker (their CPU could not be read)."]
+    measured = sum(len(p.pages) + len(p.ceilings) for p in run.figures.values())
+    return textwrap.wrap(
+        f"Runs repeated because the load reached one worker only: {run.repeated()} (the"
+        f" {measured} runs kept, pages and their bare views); kept unbalanced after"
+        f" {plan.attempts} attempts: {run.unbalanced()}.",
+        width=90,
+    )
+
+
+def repeats_cell(paired) -> str:
+    return f"{paired.repeated}" + (f", {paired.unbalanced} unbalanced" if paired.unbalanced else "")
 
 
 # --- two runs side by side ---------------------------------------------------------------
@@ -168,6 +207,11 @@ def this_run(sizes: list[SizeResult], when: str, measured_commit: str) -> dict:
                 name: [p.ratio(), *p.spread(), p.page("p99_ms")]
                 for name, p in r.paired.figures.items()
             }
+            for r in sizes
+        },
+        # Runs thrown away because their load reached one worker only, and runs kept so.
+        "repeated": {
+            f"{r.size}": {name: [p.repeated, p.unbalanced] for name, p in r.paired.figures.items()}
             for r in sizes
         },
     }

@@ -32,7 +32,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import api, budget_cost, inprocess, machine, measure, report_pairs, seeding
+from bench import api, balance, budget_cost, inprocess, machine, measure, report_pairs, seeding
 from bench.api_report import api_section
 from bench.loadgen import tool_name
 from bench.pairs import FirstViews
@@ -95,6 +95,16 @@ def start_dashboard(plan: Plan, emulator_api: str, logs: Path) -> Running:
         log=logs / "gunicorn.log",
         timeout=180,
     )
+
+
+def worker_probe(server: Running, plan: Plan) -> balance.WorkerProbe | None:
+    """What tells whether a run reached every worker (bench/balance.py), or None (said)."""
+    probe = balance.WorkerProbe.of(server.process.pid)
+    if probe is None:
+        print("bench: the workers' CPU cannot be read; runs are not checked for balance")
+    elif len(probe.snapshot()) != plan.workers:
+        print(f"bench: {len(probe.snapshot())} workers seen, {plan.workers} expected")
+    return probe
 
 
 CEILING = Figure("bare-login", ["/_bench/bare-login"])
@@ -168,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(24)  # noqa: S311 - the order of the first views, not a secret
         shown: set[str] = set()  # pages sent already: never a first view again
         print(f"bench: gunicorn on {server.url}, logs in {logs}", flush=True)
+        probe = worker_probe(server, plan)
 
         results: list[SizeResult] = []
         page: dict[str, dict[str, float]] = {}
@@ -195,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             pages = figures(newest, deck)
             check_pages(server.url, pages, cookies)
-            result.paired = measure.measure_pairs(server.url, pages, CEILING, cookies, plan)
+            result.paired = measure.measure_pairs(server.url, pages, CEILING, cookies, plan, probe)
             if deck:
                 shown |= set(deck.shown())
             result.create, created = measure.measure_create(

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench import machine, measure, seeding
 from bench.plan import BENCH_KEY, ROOT, Figure, Plan, configure_django
-from bench.run import start_dashboard
+from bench.run import start_dashboard, worker_probe
 from support.servers import start_emulator
 
 PAIRS_TESTERS, PAIRS_AGENTS = 50, 2
@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             ],
             cookie,
             plan,
+            worker_probe(server, plan),
         )
     finally:
         if server:
