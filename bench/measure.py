@@ -46,6 +46,12 @@ def login(base_url: str, username: str = STAFF_USERNAME) -> requests.Session:
     )
     if answer.status_code != 302:
         raise SystemExit(f"bench: login failed with HTTP {answer.status_code}")
+    # A browser follows the redirect and is shown "Successfully signed in" once. Without
+    # this, that message stays in the cookie every load request replays, and every page
+    # measured would be a page showing a one-time message (never a kept one).
+    landed = browser.get(base_url + answer.headers["Location"], timeout=10)
+    if landed.status_code != 200 or "messages" in browser.cookies:
+        raise SystemExit("bench: the sign-in message was not shown and cleared")
     return browser
 
 
