@@ -74,3 +74,10 @@ def test_a_page_holds_until_its_first_word_turns_and_never_past_the_expiry(kapso
     session.expires_at = timezone.now() + timedelta(hours=3)
     until = session_page.valid_until(session) - timezone.now().timestamp()
     assert 0 < until <= 60
+
+
+def test_the_probe_reads_what_the_orm_reads(kapso, alice):
+    session = make_session(alice)
+    by_orm = SandboxSession.objects.values_list(*session_page.PROBE).get(pk=session.pk)
+    assert session_page.probe(session.pk) == by_orm
+    assert session_page.probe(session.pk + 1000) is None

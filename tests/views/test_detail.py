@@ -382,3 +382,17 @@ def test_the_code_is_not_shown_past_the_expiry_even_from_a_kept_page(
     assert "Open in WhatsApp" in alice_client.get(url).content.decode()
     time.sleep(1.6)
     assert "Open in WhatsApp" not in alice_client.get(url).content.decode()
+
+
+def test_a_linked_teammate_is_always_answered_by_the_access_rule_itself(
+    kapso, alice, bob, client, kept_pages
+):
+    from sandbox.team.models import Tester
+
+    session = make_session(alice)
+    tester = Tester.objects.create(name="Bob", phone_number=session.phone_number, account=bob)
+    client.force_login(bob)
+    for _ in range(2):  # the second would be a kept page, were bob staff or the creator
+        assert client.get(session.get_absolute_url()).status_code == 200
+    tester.delete()
+    assert client.get(session.get_absolute_url()).status_code == 404
