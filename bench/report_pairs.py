@@ -71,22 +71,19 @@ def targets(sizes: list[SizeResult]) -> list[str]:
 
 # What would move each figure next, from this branch's profiling (docs/decisions.md).
 NEXT = {
-    "first-view": "an expired session (99.7% of the sessions drawn here) shows no code"
-    " (issue 18's state table); a live one costs the repeated view plus about 1 ms of"
-    " encoding and a Redis write (the in-process breakdown below), so the repeated view's"
-    " lever below is this one's too.",
-    "session": "the page's own work after the login is one query and a template of about"
-    " fifteen URL reversals and thirty variables, with no hot spot left (a remembered `{% url"
-    " %}` measured no gain); the next lever is a whole-page (or, after issue 18, state"
-    " fragment) cache under a per-session version bumped on every write path, `.update()`"
-    " and `bulk_update` included, tested never stale.",
-    "history": "two thirds of the page's CPU is Django's template engine over 25 rows (about"
-    " 250 variables and 50 `date` filters); next: the rows' HTML cached under issue 20's"
-    " history version (per scope, page and filters, and the minute for the lapse into"
-    " expired), or the rows' strings prepared in Python by a presenter.",
-    "history-own": "as the staff history: the same template, filtered by an index"
-    " (`session_creator_recent`) that already serves the rows; the rows' HTML cached under"
-    " the history version is the next lever.",
+    "first-view": "a first view is a page made whole (the full read of the session, the"
+    " template and, for a live session, its QR from the shared cache) and then kept; the"
+    " levers are the made page's: the full read's ORM compilation (about 0.9 of its 1.2 ms"
+    " in-process), written once per process as the kept page's probe already is, and the"
+    " template's base part (0.8 ms alone, its nav and URL reversals).",
+    "session": "a kept page costs one database round trip (the version probe) and one cache"
+    " round trip on top of the bare view's login, which pays one of each too; the next lever"
+    " is the version read from the cache instead, kept in step by the database itself (the"
+    " version trigger sending NOTIFY to a listener that writes it), leaving one round trip.",
+    "history": "a kept page costs one cache round trip; a miss (after any write of"
+    " sessions, agents or names) makes it anew: two thirds of that is Django's template"
+    " engine over 25 rows, so the next lever is the rows' strings prepared in Python.",
+    "history-own": "as the staff history: kept pages, and the made page's template next.",
 }
 
 
@@ -257,8 +254,10 @@ def side_by_side(current: dict, ratios_file: Path = RATIOS_FILE) -> list[str]:
             *textwrap.wrap(
                 "Where the two runs differ by more than 10%, neither figure is to be trusted"
                 " alone. The next levers for the bench: run it with the machine to itself"
-                " (its load average was above its two cores in these runs), pin wrk and"
-                " gunicorn to their own cores (`taskset`), and longer or more pairs.",
+                " (compare the load averages below), then more or longer pairs"
+                " (`Plan.pairs`, `Plan.pair_duration`). Runs whose load reached one gunicorn"
+                " worker only are already repeated; pinning wrk and gunicorn to cores"
+                " (`taskset`) cannot help on two cores, which gunicorn needs both of.",
                 width=90,
             ),
         ]
