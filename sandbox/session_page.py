@@ -45,6 +45,15 @@ def state_context(request: HttpRequest, session: SandboxSession) -> dict:
 
 # What a kept page is checked against, read without the row itself (sandbox:detail).
 PROBE = ("version", "created_by_id", "agent__kapso_id", "agent__name", "created_by__username")
+# The columns the page reads (templates/sandbox/detail.html and what it includes, the
+# state table, the share link, the QR code, the fingerprint); any other would be read
+# on its own if a template ever asked, so a missing one costs a query, never a wrong page.
+READ = (
+    *("kapso_id", "phone_number", "status", "activation_code", "activation_message"),
+    *("activation_link", "activated_at", "expires_at", "created_at", "last_synced_at"),
+    *("last_sync_error", "share_nonce", "renewed_from_id", "version", "created_by_id"),
+    *("agent__kapso_id", "agent__name", "created_by__username"),
+)
 PROBE_PK = -7  # the id the probe's SQL is written with, then given the real one
 
 

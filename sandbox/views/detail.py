@@ -20,6 +20,12 @@ def _shown(request: HttpRequest):
     return sessions_visible_to(request.user).defer("raw_payload")
 
 
+def _page_read(request: HttpRequest):
+    """What the session page shows and nothing else (a first view reads it whole): the
+    agent's and creator's names, not their other columns (a password hash among them)."""
+    return sessions_visible_to(request.user).only(*session_page.READ)
+
+
 @never_cache  # a phone number and its code: kept by no proxy and no back button
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -28,7 +34,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kept = page_cache.lookup("session", (pk, request.user.pk))
     html = session_page.kept_page(request, pk, kept)
     if html is None:
-        session = get_object_or_404(_shown(request), pk=pk)
+        session = get_object_or_404(_page_read(request), pk=pk)
         html = session_page.page(request, session, kept)
     return HttpResponse(html)
 

@@ -396,3 +396,15 @@ def test_a_linked_teammate_is_always_answered_by_the_access_rule_itself(
         assert client.get(session.get_absolute_url()).status_code == 200
     tester.delete()
     assert client.get(session.get_absolute_url()).status_code == 404
+
+
+def test_a_first_view_is_one_read_of_the_session(kapso, alice_client, alice, kept_pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = make_session(alice)
+    with CaptureQueriesContext(connection) as reads:
+        assert alice_client.get(session.get_absolute_url()).status_code == 200
+    sessions_read = [q["sql"] for q in reads if "sandbox_sandboxsession" in q["sql"]]
+    assert len(sessions_read) == 1  # no column the page shows is left to a read of its own
+    assert "raw_payload" not in sessions_read[0] and "password" not in sessions_read[0]
