@@ -59,9 +59,11 @@ PROBE_PK = -7  # the id the probe's SQL is written with, then given the real one
 
 def fingerprint(request: HttpRequest, probed: tuple) -> tuple:
     """Every input of the page but the clock: the row's version (moved by any write to
-    it), the agent's and creator's names, who looks, and the site's address."""
+    it), the agent's and creator's names, who looks, and the site's address (the share
+    link is absolute)."""
     viewer = request.user
-    return (*probed, viewer.pk, viewer.get_username(), viewer.is_staff, request.get_host())
+    site = (request.scheme, request.get_host())
+    return (*probed, viewer.pk, viewer.get_username(), viewer.is_staff, *site)
 
 
 def probed(session: SandboxSession) -> tuple:
