@@ -53,15 +53,20 @@ def when(moment: datetime) -> str:
 
 
 def next_change(now: datetime, *moments: datetime | None) -> datetime:
-    """The first moment after `now` at which any word above about `moments` may read
-    differently. Each counts whole seconds, then whole minutes, from its moment, so it
-    turns only at the moment plus a whole number of minutes, or a second before one
-    (a span under a second left reads "no time left"). A page written at `now` says the
-    same until then."""
-    turns = []
+    """The first moment from `now` on at which any word above about `moments` may read
+    differently; a page written at `now` says the same until then (`now` itself: it may
+    turn at once, so keep nothing). Every word counts whole seconds, then whole minutes:
+    before a moment the words turn just after it minus a whole number of minutes (and a
+    second before it, "no time left"); after it, at it plus a whole number of minutes."""
+    turns = [now + timedelta(minutes=1)]
     for moment in moments:
-        if moment is not None:
-            turn = moment + timedelta(minutes=(now - moment).total_seconds() // 60 + 1)
-            early = turn - timedelta(seconds=1)
-            turns.append(early if early >= now else turn)
-    return min(turns, default=now + timedelta(minutes=1))
+        if moment is None:
+            continue
+        ahead = (moment - now).total_seconds()
+        if ahead > 0:
+            last_minute = moment - timedelta(minutes=ahead // 60)  # at or after now
+            one_second = moment - timedelta(seconds=1)
+            turns.append(min(t for t in (last_minute, one_second, moment) if t >= now))
+        else:
+            turns.append(moment + timedelta(minutes=-ahead // 60 + 1))
+    return min(turns)

@@ -58,7 +58,7 @@ def test_the_matrix_writes_time_left_the_same_way():
 
 
 # --- next_change: how long a page's words hold (sandbox/page_cache.py keeps pages by it) ---
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
@@ -67,6 +67,11 @@ def _words(moment: datetime, now: datetime) -> tuple:
 
 
 @settings(max_examples=500, deadline=None)
+@example(offset=7500.0, share=0.5)  # a whole number of minutes ahead: turns at once
+@example(offset=60.0, share=0.0)
+@example(offset=1.0, share=0.5)  # a second left: "no time left" just after
+@example(offset=0.5, share=0.5)
+@example(offset=-60.0, share=0.9)
 @given(
     offset=st.floats(min_value=-200_000, max_value=200_000),
     share=st.floats(min_value=0, max_value=1, exclude_max=True),
@@ -75,6 +80,9 @@ def test_no_word_about_a_moment_turns_before_its_next_change(offset, share):
     moment = NOW + timedelta(seconds=offset)
     turn = timewords.next_change(NOW, moment)
     assert NOW <= turn <= NOW + timedelta(minutes=1)  # NOW itself: keep nothing
+    if turn == NOW:  # it may turn at once: nothing is kept, nothing to check
+        assert _words(moment, NOW + timedelta(microseconds=1)) != _words(moment, NOW)
+        return
     between = min(NOW + (turn - NOW) * share, turn - timedelta(microseconds=1))
     assert _words(moment, max(between, NOW)) == _words(moment, NOW)
 
