@@ -103,6 +103,7 @@ def shared_cache(settings):
     """As with Redis: the figures are cached. (One test process: its local cache sees every
     write, so it stands in for a shared one here.)"""
     settings.HISTORY_FIGURES_CACHED = True
+    settings.PAGES_CACHED = False  # the figures themselves; kept pages have their own tests
 
 
 def test_history_count_and_statuses_are_cached_until_a_write(
