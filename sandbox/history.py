@@ -23,7 +23,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from sandbox import timewords
+from sandbox import page_cache, timewords
 from sandbox.access import sessions_visible_to
 from sandbox.models import SandboxSession, status_label
 
@@ -167,8 +167,7 @@ def page_fingerprint(request, kept) -> tuple | None:
     if version is None:  # a new cache: start a version, so the next view may be kept
         bump()
         return None
-    user = request.user
-    return (version, user.pk, user.get_username(), user.is_staff, request.get_host())
+    return (version, *page_cache.viewer(request))
 
 
 def page_valid_until(user, rows, status: str, now) -> float:

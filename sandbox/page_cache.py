@@ -59,6 +59,13 @@ def fill_csrf(request, html: str) -> str:
     return html.replace(csrf_placeholder(), get_token(request))
 
 
+def viewer(request) -> tuple:
+    """Who looks and at which site: part of every kept page's fingerprint (pages name the
+    viewer and hold absolute links)."""
+    user = request.user
+    return (user.pk, user.get_username(), user.is_staff, request.scheme, request.get_host())
+
+
 def one_time_message(request) -> bool:
     """Whether the page about to be made shows a flash message ("Session created"): such
     a page is shown once and never kept. Asked before the page reads (and so ends) them."""

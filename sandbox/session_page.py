@@ -61,9 +61,7 @@ def fingerprint(request: HttpRequest, probed: tuple) -> tuple:
     """Every input of the page but the clock: the row's version (moved by any write to
     it), the agent's and creator's names, who looks, and the site's address (the share
     link is absolute)."""
-    viewer = request.user
-    site = (request.scheme, request.get_host())
-    return (*probed, viewer.pk, viewer.get_username(), viewer.is_staff, *site)
+    return (*probed, *page_cache.viewer(request))
 
 
 def probed(session: SandboxSession) -> tuple:
