@@ -54,18 +54,39 @@ class _Output:
 
 
 def _alive(pid: int) -> bool:
+    """Running: a zombie (dead, its exit not yet collected by whoever adopted it) is not."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
         return False
-    return True
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def _group(pgid: int) -> list[int]:
+def _family(pid: int) -> list[int]:
+    """`pid` and all its descendants, whatever their process group (the supervised worker
+    has one of its own)."""
     out = subprocess.run(
-        ["/usr/bin/ps", "-o", "pid=,pgid=", "-e"], capture_output=True, text=True
+        ["/usr/bin/ps", "-o", "pid=,ppid=", "-e"], capture_output=True, text=True
     ).stdout
-    return [int(p) for p, g in (line.split() for line in out.splitlines()) if int(g) == pgid]
+    children: dict[int, list[int]] = {}
+    for child, parent in (map(int, line.split()) for line in out.splitlines()):
+        children.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], []))
+    return found
+
+
+def _still_running(pids: list[int], output: str) -> str:
+    """What a failed stop left behind, for the assertion's message."""
+    alive = [str(p) for p in pids if _alive(p)]
+    table = subprocess.run(  # noqa: S603 (ps, with process ids)
+        ["/usr/bin/ps", "-o", "pid,ppid,pgid,stat,etime,args", "-p", ",".join(alive) or "1"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return f"still running:\n{table}\noutput:\n{output}"
 
 
 def test_the_worker_starts_beats_and_stops_on_sigint(tmp_path):
@@ -123,14 +144,19 @@ def test_make_run_starts_the_worker_and_ctrl_c_stops_everything(tmp_path):
         seen = _Output(process)
         seen.wait_for("Huey consumer started")
         output = seen.wait_for("Starting development server")
-        members = _group(process.pid)
-        assert len(members) >= 3, output  # bash, the worker, runserver (and its child)
+        # bash, the supervisor and its worker, runserver and its child
+        members = _family(process.pid)
+        assert len(members) >= 5, output
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(_still_running(members, "".join(seen.lines))) from None
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and any(_alive(p) for p in members):
             time.sleep(0.2)
-        assert not [p for p in members if _alive(p)], output
+        assert not [p for p in members if _alive(p)], _still_running(members, output)
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
+            for pid in _family(process.pid):
+                os.kill(pid, signal.SIGKILL)

@@ -15,6 +15,9 @@ from django.core.management.base import BaseCommand
 from huey import RedisHuey
 from huey.consumer import Consumer
 
+# Below the supervisor's grace (sandbox/team/supervisor.py), which kills what is left.
+SHUTDOWN_TIMEOUT_SECONDS = 8.0
+
 
 class Command(BaseCommand):
     help = "Run the team job worker (bulk onboarding, reminders, refresh, sync, retention)."
@@ -64,6 +67,9 @@ class Command(BaseCommand):
             max_delay=2.0,
             # SQLite's locks never expire: one machine, so a lock left at start is stale.
             flush_locks=not isinstance(huey, RedisHuey),
+            # A graceful stop (SIGINT) waits this long for running jobs, then lets them go:
+            # they are written to survive a worker killed midway, and a stop must end.
+            shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
         )
         try:
             consumer.run()
