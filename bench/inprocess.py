@@ -99,7 +99,7 @@ def measure_session_page(pk: int, staff, samples: int = 40) -> dict[str, dict[st
 
     Its parts are timed by wrapping them: the login (session and user read), the kept
     page's lookup (one cache round trip) and probe (one narrow read), the full read
-    (`get_object_or_404`), the template (`render_to_string`) and the page's QR function;
+    (`session_page.read`), the template (`render_to_string`) and the page's QR function;
     the rest is middleware, routing and the response. Done twice: as a first view (the
     QR caches and the kept pages emptied before each request: sandbox.qr's per-process
     ones, and whatever the page wrote to the shared cache), which makes the page, and
@@ -111,7 +111,6 @@ def measure_session_page(pk: int, staff, samples: int = 40) -> dict[str, dict[st
     from django.contrib import auth
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
-    from django.shortcuts import get_object_or_404
     from django.template.loader import render_to_string
     from django.test.utils import CaptureQueriesContext
     from django.urls import get_resolver
@@ -154,7 +153,7 @@ def measure_session_page(pk: int, staff, samples: int = 40) -> dict[str, dict[st
         "login": auth.get_user,
         "lookup": page_cache.lookup,
         "probe": session_page.probe,
-        "query": get_object_or_404,
+        "query": session_page.read,
         "template": render_to_string,
         "qr": getattr(qr, PAGE_QR),
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.safestring import SafeString, mark_safe
 
 from sandbox.models import SandboxSession
-from sandbox.qr import kept_qr_svg
+from sandbox.qr import NOT_READ, kept_qr_svg
 from sandbox.session_states import page_state
 
 
@@ -42,15 +42,20 @@ def qr_label(session: SandboxSession) -> str:
     return f"QR code that opens WhatsApp with the activation code {session.activation_code}"
 
 
-def inline_qr(session: SandboxSession) -> SafeString:
-    """The session's code for its pages, kept in the shared cache until it expires.
+def inline_qr(session: SandboxSession, kept: object = NOT_READ) -> SafeString:
+    """The session's code for its pages, kept in the shared cache until it expires
+    (`kept`: what the caller read there already, see `kept_qr_svg`).
 
     An erased session has no link left, and so no code to show.
     """
     if not session.activation_link:
         return mark_safe("")
     svg = kept_qr_svg(
-        session.pk, session.activation_link, label=qr_label(session), expires_at=session.expires_at
+        session.pk,
+        session.activation_link,
+        label=qr_label(session),
+        expires_at=session.expires_at,
+        kept=kept,
     )
     # Written by sandbox/qr.py, every text in it escaped, from a link Kapso's parser vetted.
     return mark_safe(svg)  # noqa: S308

@@ -113,20 +113,38 @@ def qr_png(data: str) -> bytes:
     return out.getvalue()
 
 
-def kept_qr_svg(session_id: int, data: str, *, label: str, expires_at: datetime | None) -> str:
+NOT_READ = object()  # kept_qr_svg's `kept` when the caller did not read the cache for it
+
+
+def kept_key(session_id: int) -> str:
+    """Where a session's code is kept in the shared cache."""
+    return f"{KEPT_PREFIX}{session_id}"
+
+
+def kept_qr_svg(
+    session_id: int,
+    data: str,
+    *,
+    label: str,
+    expires_at: datetime | None,
+    kept: object = NOT_READ,
+) -> str:
     """`qr_svg` of a session's link for its page, built once for all workers and kept in
     the shared cache until the session expires: an expired session, or one whose expiry
     Kapso did not say, keeps nothing. A changed link or label is built afresh.
 
-    The cache is only a speed-up: when it cannot be reached the code is built here.
+    `kept` is what the cache held under `kept_key(session_id)` when the caller read it
+    already, in a round trip it made anyway (the session page's lookup). The cache is
+    only a speed-up: when it cannot be reached the code is built here.
     """
-    key = f"{KEPT_PREFIX}{session_id}"
+    key = kept_key(session_id)
     digest = hashlib.sha256(f"{data}\x1f{label}".encode()).hexdigest()[:32]
-    try:
-        kept = cache.get(key)
-    except Exception:  # any cache failure: build it instead (logged, never shown)
-        logger.warning("QR cache unreachable; building the code in this worker", exc_info=True)
-        return _svg(data, label)
+    if kept is NOT_READ:
+        try:
+            kept = cache.get(key)
+        except Exception:  # any cache failure: build it instead (logged, never shown)
+            logger.warning("QR cache unreachable; building the code in this worker", exc_info=True)
+            return _svg(data, label)
     if kept and kept[0] == digest:
         return kept[1]
     svg = _svg(data, label)
@@ -145,7 +163,7 @@ def forget_kept_qr_svgs(session_ids) -> None:
     Called once the erasure is committed; a cache outage then cannot undo it, and the
     session's expiry still bounds the copy (logged, without the session's data).
     """
-    keys = [f"{KEPT_PREFIX}{pk}" for pk in session_ids]
+    keys = [kept_key(pk) for pk in session_ids]
     if not keys:
         return
     try:

@@ -9,15 +9,17 @@ every write (migration 0012), so a check costs one narrow read, not the whole ro
 from __future__ import annotations
 
 import functools
+import threading
 
 from django.db import connection
+from django.db.models.query import get_related_populators
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from sandbox import page_cache, sharing, timewords
-from sandbox.access import can_manage
+from sandbox import page_cache, qr, sharing, timewords
+from sandbox.access import can_manage, sessions_visible_to
 from sandbox.models import SandboxSession
 from sandbox.phones import format_phone
 from sandbox.presenters import inline_qr
@@ -26,7 +28,9 @@ from sandbox.session_states import page_state
 TEMPLATE = "sandbox/detail.html"
 
 
-def state_context(request: HttpRequest, session: SandboxSession) -> dict:
+def state_context(
+    request: HttpRequest, session: SandboxSession, kept_qr: object = qr.NOT_READ
+) -> dict:
     """What templates/sandbox/_session_state.html needs: the page and its live update."""
     state = page_state(session)
     token = sharing.share_token(session) if state.offers_share else None
@@ -36,7 +40,7 @@ def state_context(request: HttpRequest, session: SandboxSession) -> dict:
     return {
         "session": session,
         "state": state,
-        "qr_svg": inline_qr(session) if state.offers_code else "",
+        "qr_svg": inline_qr(session, kept_qr) if state.offers_code else "",
         "phone_display": format_phone(session.phone_number),
         "share_url": share_url,
         "can_share": state.offers_share and can_manage(request.user, session),
@@ -110,6 +114,53 @@ def _probe_sql(vendor: str) -> str:
     return sql
 
 
+def read(request: HttpRequest, pk: int) -> SandboxSession | None:
+    """Session `pk` with READ's columns, if this viewer may see it (sandbox/access.py).
+
+    Staff and the session's creator, whom the access rule always admits, are answered by
+    SQL the ORM wrote once per thread: compiling the query cost about as much as running
+    it. Anyone else gets the access rule's own query."""
+    session = _read_by_id(pk)
+    user = request.user
+    if session is not None and (user.is_staff or session.created_by_id == user.pk):
+        return session
+    return sessions_visible_to(user).only(*READ).filter(pk=pk).first()
+
+
+_compiled = threading.local()  # a compiler holds its thread's connection
+
+
+def _read_by_id(pk: int) -> SandboxSession | None:
+    """What `SandboxSession.objects.select_related(...).only(*READ).get(pk=pk)` gives, with
+    the SQL and the way back to instances worked out once (Django's ModelIterable, less
+    what this query cannot have: annotations, known related objects)."""
+    if getattr(_compiled, "vendor", None) != connection.vendor:
+        _compiled.vendor, _compiled.read = connection.vendor, _compile_read()
+    sql, compiler, init_list, span, populators = _compiled.read
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        rows = cursor.fetchall()
+    for row in compiler.results_iter([rows]):  # the backend's converters (SQLite's dates)
+        session = SandboxSession.from_db(connection.alias, init_list, row[span[0] : span[1]])
+        for populator in populators:
+            populator.populate(row, session)
+        return session
+    return None
+
+
+def _compile_read() -> tuple:
+    queryset = SandboxSession.objects.select_related("agent", "created_by").only(*READ)
+    compiler = queryset.filter(pk=PROBE_PK).query.get_compiler(connection.alias)
+    sql, params = compiler.as_sql()  # also fills compiler.select and klass_info
+    if params != (PROBE_PK,):
+        raise RuntimeError(f"unexpected parameters in the session read: {params!r}")
+    info = compiler.klass_info
+    start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in compiler.select[start:end]]
+    populators = get_related_populators(info, compiler.select, connection.alias)
+    return sql, compiler, init_list, (start, end), populators
+
+
 def valid_until(session: SandboxSession) -> float:
     """When the page's words may turn: its "ago" and "left", or the expiry itself."""
     now = timezone.now()
@@ -124,7 +175,8 @@ def page(request: HttpRequest, session: SandboxSession, kept: page_cache.Lookup)
     if html is None:
         until = valid_until(session)  # before the page reads the clock: never after a turn
         one_time = page_cache.one_time_message(request)
-        context = state_context(request, session)
+        kept_qr = kept.also.get(qr.kept_key(session.pk), qr.NOT_READ)  # read with the page
+        context = state_context(request, session, kept_qr)
         context["csrf_token"] = page_cache.csrf_placeholder()
         html = render_to_string(TEMPLATE, context, request)
         if not one_time:

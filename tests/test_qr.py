@@ -250,6 +250,20 @@ def test_a_code_another_worker_built_is_taken_from_the_shared_cache(builds):
     assert builds == [LINK, LINK]
 
 
+def test_a_code_the_caller_read_already_is_not_asked_for_again(builds, monkeypatch):
+    first = kept()
+    asked = []
+    real_get = qr.cache.get
+    monkeypatch.setattr(qr.cache, "get", lambda key, *a, **k: asked.append(key) or real_get(key))
+    when = timezone.now() + timedelta(minutes=10)
+    read = real_get(qr.kept_key(7))
+    assert qr.kept_qr_svg(7, LINK, label="code K7Q2ZX", expires_at=when, kept=read) == first
+    assert builds == [LINK] and asked == []  # taken as read, not built, not asked
+    # Read and found absent: built, without asking again.
+    assert qr.kept_qr_svg(7, LINK, label="code K7Q2ZX", expires_at=when, kept=None) == first
+    assert builds == [LINK, LINK] and asked == []
+
+
 def test_a_kept_code_lives_until_the_session_expires_and_never_longer(builds, kept_for):
     kept(expires_at=timezone.now() + timedelta(minutes=10))
     assert 590 <= kept_for[f"{qr.KEPT_PREFIX}7"] <= 600

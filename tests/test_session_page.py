@@ -81,3 +81,38 @@ def test_the_probe_reads_what_the_orm_reads(kapso, alice):
     by_orm = SandboxSession.objects.values_list(*session_page.PROBE).get(pk=session.pk)
     assert session_page.probe(session.pk) == by_orm
     assert session_page.probe(session.pk + 1000) is None
+
+
+def _columns(session) -> dict:
+    """READ's values, following agent__name and the like."""
+    values = {}
+    for path in session_page.READ:
+        value = session
+        for part in path.split("__"):
+            value = getattr(value, part) if value is not None else None
+        values[path] = value
+    return values
+
+
+@pytest.mark.parametrize("creator", ["alice", None])
+def test_the_read_by_compiled_sql_gives_what_the_orm_gives(kapso, alice, root, creator):
+    session = make_session(alice)
+    SandboxSession.objects.filter(pk=session.pk).update(
+        created_by=alice if creator else None, activated_at=timezone.now()
+    )
+    request = RequestFactory().get("/")
+    request.user = root  # staff: answered by the compiled SQL
+    by_orm = SandboxSession.objects.select_related("agent", "created_by").get(pk=session.pk)
+    read = session_page.read(request, session.pk)
+    assert _columns(read) == _columns(by_orm)
+    assert read.expires_at.tzinfo is not None  # SQLite's dates converted, as the ORM does
+    assert session_page.read(request, session.pk + 1000) is None
+
+
+def test_the_read_answers_only_whom_the_access_rule_admits(kapso, alice, bob):
+    session = make_session(alice)
+    request = RequestFactory().get("/")
+    request.user = alice
+    assert session_page.read(request, session.pk).pk == session.pk
+    request.user = bob  # neither staff, nor its creator, nor linked to its phone
+    assert session_page.read(request, session.pk) is None

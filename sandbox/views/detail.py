@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from sandbox import page_cache, session_page, watching
+from sandbox import page_cache, qr, session_page, watching
 from sandbox.access import sessions_visible_to
 from sandbox.gateway import watcher
 from sandbox.presenters import qr_label, status_payload
@@ -20,21 +20,18 @@ def _shown(request: HttpRequest):
     return sessions_visible_to(request.user).defer("raw_payload")
 
 
-def _page_read(request: HttpRequest):
-    """What the session page shows and nothing else (a first view reads it whole): the
-    agent's and creator's names, not their other columns (a password hash among them)."""
-    return sessions_visible_to(request.user).only(*session_page.READ)
-
-
 @never_cache  # a phone number and its code: kept by no proxy and no back button
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Before the session is read: a page made from data read before an erasure is then
     # sealed under the secret that erasure forgets (sandbox/page_cache.py).
-    kept = page_cache.lookup("session", (pk, request.user.pk))
+    # Its code is asked for in the same round trip: a page made now needs it.
+    kept = page_cache.lookup("session", (pk, request.user.pk), also=(qr.kept_key(pk),))
     html = session_page.kept_page(request, pk, kept)
     if html is None:
-        session = get_object_or_404(_page_read(request), pk=pk)
+        session = session_page.read(request, pk)
+        if session is None:
+            raise Http404("No session matches the given query.")
         html = session_page.page(request, session, kept)
     return HttpResponse(html)
 

@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from sandbox import sessions
+from sandbox import qr, sessions
+from sandbox.presenters import inline_qr
 from tests.conftest import emulator_control, load_fixture
 from tests.factories import make_session
 from tests.qr_decode import decode_png, decode_svg
@@ -267,6 +268,34 @@ def test_the_page_reads_no_stored_kapso_answer(kapso, alice_client, alice):
 @pytest.fixture
 def kept_pages(settings):
     settings.PAGES_CACHED = True  # one test process: its local cache stands in for Redis
+
+
+def test_a_first_view_reads_its_code_in_the_kept_page_s_round_trip(
+    kapso, alice_client, alice, kept_pages, monkeypatch
+):
+    session = make_session(alice)
+    code = inline_qr(session)  # kept now, as the admin's change page would keep it
+    asked, inside, real_get, real_get_many = [], [], cache.get, cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        inside.append(1)  # the local cache's get_many calls get: not a round trip of its own
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    def get(key, *args, **kwargs):
+        if not inside:
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    monkeypatch.setattr(cache, "get", get)
+    page = alice_client.get(session.get_absolute_url()).content.decode()
+    assert code in page
+    code_reads = [keys for keys in asked if qr.kept_key(session.pk) in keys]
+    assert len(code_reads) == 1 and isinstance(code_reads[0], list)  # with the page's keys
 
 
 def test_a_second_view_is_the_kept_page_after_one_narrow_read(
