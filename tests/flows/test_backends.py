@@ -50,6 +50,8 @@ def test_cache_is_the_configured_one():
     backend = type(caches["default"]).__name__
     expected = "RedisCache" if cache_url.startswith("redis://") else "LocMemCache"
     assert backend == expected, f"CACHE_URL={cache_url} but the cache is {backend}"
+    if cache_url.startswith("redis://"):  # Django's, sharing a client (sandbox/web/redis_cache)
+        assert type(caches["default"]).__module__ == "sandbox.web.redis_cache"
     cache.set("backends-test", {"n": 1}, 30)
     assert cache.get("backends-test") == {"n": 1}
     cache.delete("backends-test")
