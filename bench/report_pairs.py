@@ -71,11 +71,11 @@ def targets(sizes: list[SizeResult]) -> list[str]:
 
 # What would move each figure next, from this branch's profiling (docs/decisions.md).
 NEXT = {
-    "first-view": "a first view is a page made whole (the full read of the session, the"
-    " template and, for a live session, its QR from the shared cache) and then kept; the"
-    " levers are the made page's: the full read's ORM compilation (about 0.9 of its 1.2 ms"
-    " in-process), written once per process as the kept page's probe already is, and the"
-    " template's base part (0.8 ms alone, its nav and URL reversals).",
+    "first-view": "a first view is a page made whole (the read of the session, compiled"
+    " once per thread; the template, its links remembered; for a live session its QR code)"
+    " and then kept; the next levers are its two writes to the shared cache (the QR code,"
+    " then the sealed page) sent as one pipelined `set_many`, and the template's session"
+    " part (about a fifth of a first view in-process) written as strings in Python.",
     "session": "a kept page costs one database round trip (the version probe) and one cache"
     " round trip on top of the bare view's login, which pays one of each too; the next lever"
     " is the version read from the cache instead, kept in step by the database itself (the"
