@@ -109,9 +109,14 @@ def probe(pk: int) -> tuple | None:
 def _probe_sql(vendor: str) -> str:
     query = SandboxSession.objects.filter(pk=PROBE_PK).order_by().values_list(*PROBE).query
     sql, params = query.sql_with_params()
-    if params != (PROBE_PK,):  # the statement must take the session's id and nothing else
-        raise RuntimeError(f"unexpected parameters in the session probe: {params!r}")
+    _takes_only_the_id(params, "probe")
     return sql
+
+
+def _takes_only_the_id(params: tuple, what: str) -> None:
+    """SQL written once is run with the session's id alone: refuse any other parameter."""
+    if params != (PROBE_PK,):
+        raise RuntimeError(f"unexpected parameters in the session {what}: {params!r}")
 
 
 def read(request: HttpRequest, pk: int) -> SandboxSession | None:
@@ -152,8 +157,7 @@ def _compile_read() -> tuple:
     queryset = SandboxSession.objects.select_related("agent", "created_by").only(*READ)
     compiler = queryset.filter(pk=PROBE_PK).query.get_compiler(connection.alias)
     sql, params = compiler.as_sql()  # also fills compiler.select and klass_info
-    if params != (PROBE_PK,):
-        raise RuntimeError(f"unexpected parameters in the session read: {params!r}")
+    _takes_only_the_id(params, "read")
     info = compiler.klass_info
     start, end = info["select_fields"][0], info["select_fields"][-1] + 1
     init_list = [column[0].target.attname for column in compiler.select[start:end]]

@@ -3,20 +3,14 @@ and what Django's RedisCache stores is stored the same way."""
 
 from __future__ import annotations
 
-import os
 import threading
 
-import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 
 from sandbox.web.redis_cache import RedisCache
-
-SERVER = os.environ.get("CACHE_URL", "")
-on_redis = pytest.mark.skipif(
-    not SERVER.startswith("redis://"),
-    reason="Redis only: runs in `make test-postgres` (CACHE_URL=redis://...)",
-)
+from tests.flows.test_backends import cache_url as SERVER
+from tests.flows.test_backends import on_redis
 
 
 def test_every_call_gets_the_one_client_over_the_pool():
